@@ -1,0 +1,8 @@
+module github.com/openbms/bms
+
+go 1.26.0
+
+require (
+	github.com/stretchr/testify v1.12.1 // indirect
+	golang.org/x/image v0.47.0 // indirect
+)

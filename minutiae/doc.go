@@ -1,0 +1,28 @@
+// Package minutiae is the fingerprint and palm feature layer of bms: the
+// minutia model, reading and writing the interchange template formats, image
+// input, and (in later work) extraction, template quality and the 1:1
+// comparison core.
+//
+// # Data model
+//
+// A [Record] holds one or more views ([Template]) — several fingers of one
+// person, several impressions of one finger, or palm regions. A Template
+// carries the minutiae of one view with the image geometry they refer to:
+// coordinates are pixels from the top-left corner of the image (x right, y
+// down) at the template's resolution (pixels per centimetre, as in
+// ISO/IEC 19794-2); directions are [Angle] values, 1/65536 of a turn
+// counter-clockwise from the x axis as seen on screen. Finger and palm
+// positions and impression types use the ANSI/NIST-ITL 1-2011 codes, which
+// ISO and ANSI template formats share for fingers.
+//
+// # Data flow
+//
+// Bytes from another system enter through [Decode], which recognises the
+// format (ISO/IEC 19794-2:2005 and :2011, ANSI INCITS 378-2004, -2009 and
+// -2009/AM1, NIST .xyt) and returns a Record; [Encode] writes a Record in any
+// of these formats. Images enter through [DecodeImage] (PNG, JPEG, GIF, TIFF,
+// BMP, PGM, WSQ), which also reports the resolution stored in the file.
+// Decoders never trust sizes read from headers: every allocation is bounded
+// by the input length or a documented limit, and malformed input yields an
+// error, never a panic.
+package minutiae
