@@ -81,15 +81,20 @@ func angleFromWholeDegrees(d int) Angle {
 	return Angle((uint32(d)*65536 + 180) / 360)
 }
 
+// Special quality values of ISO/IEC 19794-2:2011.
+const (
+	QualityNotReported uint8 = 254
+	QualityFailed      uint8 = 255
+)
+
 // Minutia is one ridge ending or bifurcation.
 //
 // X and Y are in pixels of the template's image, origin at the top-left
 // corner, x to the right and y downwards. Direction is the minutia angle of
 // ISO/IEC 19794-2 and ANSI INCITS 378 (the codecs convert other conventions,
-// such as ANSI/NIST-ITL Type-9 standard minutiae, into it). Quality is 0–100
-// as in ISO/IEC 19794-2:2011 (0 when the format
-// does not record one); 254 and 255 keep their ISO meanings (not reported,
-// failed to compute).
+// such as ANSI/NIST-ITL Type-9 standard minutiae, into it). Quality is 0–100;
+// [QualityNotReported] and [QualityFailed] keep their ISO/IEC 19794-2:2011
+// meanings, and the older formats' 0 ("no quality given") stays 0.
 type Minutia struct {
 	X, Y      uint16
 	Direction Angle
