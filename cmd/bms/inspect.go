@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -183,7 +182,7 @@ func inspectTransaction(rep *FileReport, data []byte) {
 			n := s.Minutiae
 			rr.Minutiae = &n
 		}
-		if s.Width > 0 {
+		if _, ok := r.ImageInfo(); ok {
 			if _, err := r.DecodeImage(); err != nil {
 				rr.ImageError = err.Error()
 			}
