@@ -327,8 +327,10 @@ func (t *Template) Quality() uint8 {
 	return t.Qualities[0].Score
 }
 
-// PPI is the horizontal resolution in pixels per inch (0 when unknown).
-func (t *Template) PPI() float64 { return float64(t.ResolutionX) * 2.54 }
+// PPI is the horizontal resolution in pixels per inch (0 when unknown). The
+// stored pixels per centimetre are rounded, so a whole ppi within that
+// rounding is reported: 197 px/cm is 500 ppi, not 500.38.
+func (t *Template) PPI() float64 { return metricPPI(float64(t.ResolutionX), cmPerInch, 1) }
 
 // Record is a multi-view template record: several fingers (or several views
 // of one finger, or palm regions) of one person, as carried by one ISO/ANSI

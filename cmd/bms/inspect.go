@@ -170,8 +170,11 @@ func inspectTransaction(rep *FileReport, data []byte) {
 	rep.Version = tx.Version
 	for i, r := range tx.Records {
 		s := r.Summary()
-		idc := s.IDC
-		rr := RecordReport{Index: i, Type: s.TypeName, IDC: &idc, Width: s.Width, Height: s.Height, PPI: roundPPI(s.PPI), Compression: s.Compression}
+		rr := RecordReport{Index: i, Type: s.TypeName, Width: s.Width, Height: s.Height, PPI: roundPPI(s.PPI), Compression: s.Compression}
+		if s.IDC >= 0 { // Type-1 has none
+			idc := s.IDC
+			rr.IDC = &idc
+		}
 		for _, p := range s.Positions {
 			rr.Positions = append(rr.Positions, p.String())
 		}
@@ -251,4 +254,3 @@ func printReport(w io.Writer, r *FileReport) {
 		fmt.Fprintf(w, "  [%d] %s\n", rr.Index, strings.Join(parts, ", "))
 	}
 }
-

@@ -91,7 +91,7 @@ func TestInspectFixturesJSON(t *testing.T) {
 	iso := reports[1].Records[0]
 	assert.Equal(t, []string{"right index"}, iso.Positions)
 	assert.Equal(t, "live-scan plain", iso.Impression)
-	assert.InDelta(t, 500.4, iso.PPI, 0.01)
+	assert.Equal(t, 500.0, iso.PPI)
 	assert.Equal(t, 1, iso.Cores)
 }
 
