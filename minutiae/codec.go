@@ -311,7 +311,7 @@ const (
 
 // readMinutia reads the 6-byte (or ISO 2011 5-byte) minutia shared by every
 // binary format; angle conversion is left to the caller's unit.
-func readMinutia(r *reader, withQuality bool, angle func(uint8) Angle) Minutia {
+func readMinutia(r *reader, withQuality bool, angle func(uint8) Angle) (Minutia, uint8) {
 	xw := r.u16()
 	yw := r.u16()
 	a := r.u8()
@@ -325,6 +325,39 @@ func readMinutia(r *reader, withQuality bool, angle func(uint8) Angle) Minutia {
 		Kind:      Kind(xw >> 14),
 		Direction: angle(a),
 		Quality:   q,
+	}, a
+}
+
+// readANSIMinutiae reads n INCITS 378 minutiae, keeping angle codes beyond
+// 179 in t.NonconformingAngles.
+func readANSIMinutiae(r *reader, t *Template, n int) {
+	t.Minutiae = make([]Minutia, n)
+	for j := range t.Minutiae {
+		m, code := readMinutia(r, true, angleFromANSI)
+		if code >= 180 {
+			m.Direction = angleFromANSI(code % 180)
+			t.NonconformingAngles = append(t.NonconformingAngles, RawAngle{Minutia: j, Code: code})
+		}
+		t.Minutiae[j] = m
+	}
+}
+
+// writeANSIMinutiae writes t's minutiae in INCITS 378 form, restoring kept
+// nonconforming angle codes whose direction is unchanged.
+func writeANSIMinutiae(w *writer, t *Template, quality func(uint8) uint8) {
+	kept := t.NonconformingAngles
+	for j := range t.Minutiae {
+		m := t.Minutiae[j]
+		m.Quality = quality(m.Quality)
+		angle := Angle.ansiAngle
+		for len(kept) > 0 && kept[0].Minutia < j {
+			kept = kept[1:]
+		}
+		if len(kept) > 0 && kept[0].Minutia == j && angleFromANSI(kept[0].Code%180) == m.Direction {
+			code := kept[0].Code
+			angle = func(Angle) uint8 { return code }
+		}
+		writeMinutia(w, &m, true, angle)
 	}
 }
 
@@ -635,9 +668,13 @@ func decodeLegacy(data []byte, layout legacyLayout) (*Record, error) {
 		if r.err == nil && n*6 > r.left() {
 			return nil, fmt.Errorf("minutiae: %s: %d minutiae declared but only %d bytes follow", r.ctx, n, r.left())
 		}
-		t.Minutiae = make([]Minutia, n)
-		for j := range t.Minutiae {
-			t.Minutiae[j] = readMinutia(r, true, fl.angleFrom)
+		if layout == legacyANSI {
+			readANSIMinutiae(r, &t, n)
+		} else {
+			t.Minutiae = make([]Minutia, n)
+			for j := range t.Minutiae {
+				t.Minutiae[j], _ = readMinutia(r, true, fl.angleFrom)
+			}
 		}
 		readExtensions(r, &t, fl, i == nviews-1)
 		if r.err != nil {
@@ -690,10 +727,14 @@ func encodeLegacy(rec *Record, layout legacyLayout) ([]byte, error) {
 		w.u8(int(v.View&0x0f)<<4|int(v.Impression&0x0f), "view and impression")
 		w.u8(int(legacyQuality(v.Quality())), "quality")
 		w.u8(len(v.Minutiae), "number of minutiae")
-		for j := range v.Minutiae {
-			m := v.Minutiae[j]
-			m.Quality = legacyQuality(m.Quality)
-			writeMinutia(w, &m, true, fl.angleTo)
+		if layout == legacyANSI {
+			writeANSIMinutiae(w, v, legacyQuality)
+		} else {
+			for j := range v.Minutiae {
+				m := v.Minutiae[j]
+				m.Quality = legacyQuality(m.Quality)
+				writeMinutia(w, &m, true, fl.angleTo)
+			}
 		}
 		writeExtensions(w, v, fl)
 	}
@@ -792,10 +833,7 @@ func decodeANSI2009Layout(data []byte, f Format, shortEquipment bool) (*Record, 
 		if r.err == nil && n*6 > r.left() {
 			return nil, 0, fmt.Errorf("minutiae: %s: %d minutiae declared but only %d bytes follow", r.ctx, n, r.left())
 		}
-		t.Minutiae = make([]Minutia, n)
-		for j := range t.Minutiae {
-			t.Minutiae[j] = readMinutia(r, true, angleFromANSI)
-		}
+		readANSIMinutiae(r, &t, n)
 		readExtensions(r, &t, flavourANSI, i == nviews-1)
 		if r.err != nil {
 			return nil, 0, r.err
@@ -840,9 +878,7 @@ func encodeANSI2009(rec *Record, f Format) ([]byte, error) {
 		w.u16(int(v.ResolutionX), "x resolution")
 		w.u16(int(v.ResolutionY), "y resolution")
 		w.u8(len(v.Minutiae), "number of minutiae")
-		for j := range v.Minutiae {
-			writeMinutia(w, &v.Minutiae[j], true, Angle.ansiAngle)
-		}
+		writeANSIMinutiae(w, v, func(q uint8) uint8 { return q })
 		writeExtensions(w, v, flavourANSI)
 	}
 	if w.err != nil {

@@ -120,7 +120,7 @@ func decodeISO2011Representation(body []byte, withCerts bool, ctx string) (Templ
 	}
 	t.Minutiae = make([]Minutia, n)
 	for j := range t.Minutiae {
-		t.Minutiae[j] = readMinutia(r, size == 6, angleFromISO)
+		t.Minutiae[j], _ = readMinutia(r, size == 6, angleFromISO)
 	}
 	readExtensions(r, &t, flavourISO2011, false)
 	if r.err != nil {

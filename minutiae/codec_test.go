@@ -360,3 +360,26 @@ func FuzzDecodeTemplate(f *testing.F) {
 		}
 	})
 }
+
+func TestNonconformingANSIAnglesKept(t *testing.T) {
+	rec := syntheticRecord(rand.New(rand.NewPCG(2, 3)), 1, 3)
+	data, err := Encode(rec, FormatANSI2009)
+	require.NoError(t, err)
+	// Minutia 1's angle code sits at 21 (header) + 17 (view) + 6 + 4.
+	off := 21 + 17 + 6 + 4
+	data[off] = 213
+	got, _, err := Decode(data)
+	require.NoError(t, err)
+	v := got.Views[0]
+	assert.Equal(t, []RawAngle{{Minutia: 1, Code: 213}}, v.NonconformingAngles)
+	assert.Equal(t, 66, v.Minutiae[1].Direction.wholeDegrees(), "code 213 denotes 426° = 66°")
+
+	again, err := Encode(got, FormatANSI2009)
+	require.NoError(t, err)
+	assert.Equal(t, data, again, "the original code is written back")
+
+	got.Views[0].Minutiae[1].Direction = AngleFromDegrees(90)
+	moved, err := Encode(got, FormatANSI2009)
+	require.NoError(t, err)
+	assert.Equal(t, uint8(45), moved[off], "a changed direction is written canonically")
+}

@@ -234,6 +234,13 @@ type SingularPoint struct {
 	Directions   []Angle
 }
 
+// RawAngle is an angle code as stored in a record, for the minutia at the
+// given index of Template.Minutiae.
+type RawAngle struct {
+	Minutia int
+	Code    uint8
+}
+
 // RidgeCount is the number of ridges crossed between two minutiae, given by
 // their indices in Template.Minutiae.
 type RidgeCount struct {
@@ -311,7 +318,14 @@ type Template struct {
 	// bifurcation point (type 0, the default of every other format).
 	RidgeSkeleton bool
 
-	Minutiae    []Minutia
+	Minutiae []Minutia
+	// NonconformingAngles keeps ANSI INCITS 378 angle codes beyond the
+	// legal 0–179 found when decoding (seen in published reference data),
+	// so that nothing is lost: the minutia's Direction holds the direction
+	// the code denotes (modulo 360°), and the ANSI writers put the original
+	// code back as long as that Direction is unchanged.
+	NonconformingAngles []RawAngle `json:",omitempty"`
+
 	Cores       []SingularPoint
 	Deltas      []SingularPoint
 	RidgeMethod RidgeCountMethod
