@@ -209,7 +209,11 @@ func inspectFaceRecord(rep *FileReport, data []byte) {
 }
 
 func printReport(w io.Writer, r *FileReport) {
-	fmt.Fprintf(w, "%s: %s", filepath.Base(r.File), r.Format)
+	format := r.Format
+	if format == "" {
+		format = "unrecognised content"
+	}
+	fmt.Fprintf(w, "%s: %s", filepath.Base(r.File), format)
 	if r.Version != "" {
 		fmt.Fprintf(w, " (version %s)", r.Version)
 	}
