@@ -9,13 +9,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/openbms/bms/internal/shareddata"
 	"github.com/openbms/bms/minutiae"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 // sharedData is the fingerprint data set beside the repository.
-var sharedData = filepath.Join("..", "..", "shared", "data", "fingerprint")
+var sharedData = shareddata.Path("fingerprint")
 
 // realFiles lists the ANSI/NIST files of the shared data set, skipping the
 // test when it is absent.

@@ -7,21 +7,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/openbms/bms/internal/shareddata"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// sharedData is where the project's real reference data lives; tests that
-// need it skip when it is absent (see ../../shared/data/README.md).
-var sharedData = filepath.Join("..", "..", "shared", "data")
-
 func requireShared(t testing.TB, parts ...string) string {
 	t.Helper()
-	p := filepath.Join(append([]string{sharedData}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared data not found at %s: real-data check skipped", p)
-	}
-	return p
+	return shareddata.Require(t, parts...)
 }
 
 // vectorJSON is the shape of the fingerprintio test vectors: raw field

@@ -23,6 +23,7 @@ import (
 	"golang.org/x/image/tiff"
 
 	"github.com/openbms/bms/internal/pgm"
+	"github.com/openbms/bms/internal/shareddata"
 )
 
 // testGray is a small grey image with structure in both directions, so that
@@ -634,11 +635,7 @@ func TestImageFiles(t *testing.T) {
 // test when it is absent.
 func imageData(t *testing.T, parts ...string) string {
 	t.Helper()
-	dir := filepath.Join(append([]string{"..", "..", "shared", "data", "fingerprint"}, parts...)...)
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("real images not found at %s (shared data not installed): skipped", dir)
-	}
-	return dir
+	return shareddata.Require(t, append([]string{"fingerprint"}, parts...)...)
 }
 
 // TestRealImages decodes the first files of each shared image set and
@@ -734,7 +731,7 @@ func FuzzDecodeImage(f *testing.F) {
 	}
 	// The header and tables of the smallest real WSQ file, when the shared
 	// data is there: a whole file decodes too slowly for fuzzing.
-	if files, _ := filepath.Glob(filepath.Join("..", "..", "shared", "data", "fingerprint", "wsq", "*.wsq")); len(files) > 0 {
+	if files, _ := filepath.Glob(shareddata.Path("fingerprint", "wsq", "*.wsq")); len(files) > 0 {
 		var smallest []byte
 		for _, p := range files {
 			if b, err := os.ReadFile(p); err == nil && (smallest == nil || len(b) < len(smallest)) {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/openbms/bms/internal/fixtures"
+	"github.com/openbms/bms/internal/shareddata"
 	"github.com/openbms/bms/minutiae"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -151,10 +152,7 @@ func TestConvertImages(t *testing.T) {
 // NIST reference transactions: every record listed, every WSQ or raw image
 // decoded, minutiae from every Type-9.
 func TestInspectRealTransactions(t *testing.T) {
-	root := filepath.Join("..", "..", "..", "shared", "data", "fingerprint")
-	if _, err := os.Stat(root); err != nil {
-		t.Skipf("shared data not found at %s: real-data check skipped", root)
-	}
+	root := shareddata.Require(t, "fingerprint")
 	files, _ := filepath.Glob(filepath.Join(root, "ansi-nist", "*.an2"))
 	more, _ := filepath.Glob(filepath.Join(root, "templates", "*.an2k"))
 	files = append(files, more...)

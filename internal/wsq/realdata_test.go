@@ -12,13 +12,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/openbms/bms/internal/shareddata"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
 // sharedDir is where the project's shared sample data lives, relative to
 // this package.
-var sharedDir = filepath.Join("..", "..", "..", "shared", "data", "fingerprint", "wsq")
+var sharedDir = shareddata.Path("fingerprint", "wsq")
 
 // realFiles lists the WSQ samples with their reference decodes, or skips
 // the test when the shared data is not checked out.
