@@ -557,16 +557,16 @@ func writeExtensions(w *writer, t *Template, fl extensionFlavour) {
 		var cd writer
 		writeSingular(&cd, t.Cores, 1, fl)
 		writeSingular(&cd, t.Deltas, 3, fl)
-		if cd.err != nil {
-			w.fail("%v", cd.err)
+		if cd.err != nil && w.err == nil {
+			w.err = cd.err
 		}
 		block(extCoreDelta, cd.b)
 	}
 	for _, e := range t.Extensions {
 		block(e.Type, e.Data)
 	}
-	if area.err != nil {
-		w.fail("%v", area.err)
+	if area.err != nil && w.err == nil {
+		w.err = area.err
 	}
 	w.u16(len(area.b), "extended data length")
 	w.raw(area.b)
