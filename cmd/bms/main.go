@@ -20,7 +20,6 @@ var commands = map[string]command{
 	"inspect":  {"show what fingerprint files hold: [--json] FILE...", runInspect},
 	"convert":  {"convert an image to PNG/PGM or a template to another format: [-format F] [-record N] IN OUT", runConvert},
 	"fixtures": {"write the project's generated fixtures: DIR", runFixtures},
-	"extract":  {"extract minutiae templates from images: [-format F] [-impression M] [-debug DIR] -o DIR IMAGE...", runExtract},
 }
 
 // errUsage marks errors whose message is a usage hint (exit status 2).
