@@ -6,21 +6,14 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/openbms/bms/internal/shareddata"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// sharedData is where the project's real reference data lives; tests that
-// need it skip when it is absent (see ../../shared/data/README.md).
-var sharedData = filepath.Join("..", "..", "shared", "data")
-
 func requireShared(t testing.TB, parts ...string) string {
 	t.Helper()
-	p := filepath.Join(append([]string{sharedData}, parts...)...)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared data not found at %s: real-data check skipped", p)
-	}
-	return p
+	return shareddata.Require(t, parts...)
 }
 
 // fakeFVC writes an empty FVC2000 B-set layout (fingers 101–110, 8
