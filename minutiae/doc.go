@@ -25,4 +25,23 @@
 // Decoders never trust sizes read from headers: every allocation is bounded
 // by the input length or a documented limit, and malformed input yields an
 // error, never a panic.
+//
+// # Extraction
+//
+// [Extract] (or [ExtractImage], which takes the resolution from the file)
+// turns a grey image into a Template: the image is resampled to 500 ppi,
+// segmented, its orientation field and ridge period estimated, enhanced with
+// oriented filters tuned to the local period, binarised and thinned;
+// endings and bifurcations are read from the skeleton, false ones (border,
+// spurs, bridges, short ridges, breaks, loops, clusters) removed, and each
+// gets a quality 0–100. Coordinates come back at the original resolution;
+// directions follow ISO/IEC 19794-2 as FingerJet FX writes them (an ending
+// points along its ridge away from the end, a bifurcation between its
+// branches away from the stem). The template carries one quality record
+// (0–100, from orientation certainty, usable area and minutiae count) and
+// the cores and deltas found. Latent impression codes smooth more and drop
+// the minimum area, and honour an optional region of interest; palm codes
+// process the image in overlapping tiles so that memory stays bounded. On
+// the development machine (one core) an FVC2000 DB1 image takes a median
+// of 6.9 ms; see internal/extract for the pipeline and measurements.
 package minutiae

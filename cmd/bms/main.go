@@ -16,10 +16,14 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"demo":     {"run the main job on the bundled fixtures", runDemo},
-	"inspect":  {"show what fingerprint files hold: [--json] FILE...", runInspect},
-	"convert":  {"convert an image to PNG/PGM or a template to another format: [-format F] [-record N] IN OUT", runConvert},
-	"fixtures": {"write the project's generated fixtures: DIR", runFixtures},
+	"demo":      {"run the main job on the bundled fixtures", runDemo},
+	"inspect":   {"show what fingerprint files hold: [--json] FILE...", runInspect},
+	"compare":   {"compare two fingerprints (images, templates, transactions): [--json] [-fmr F] A B", runCompare},
+	"convert":   {"convert an image to PNG/PGM or a template to another format: [-format F] [-record N] IN OUT", runConvert},
+	"fixtures":  {"write the project's generated fixtures: DIR", runFixtures},
+	"calibrate": {"measure score ↔ FMR on a dataset and optionally write the default table: finger [-layout L] [-write FILE] DIR", runCalibrate},
+	"eval":      {"accuracy on a fingerprint dataset: finger [-layout fvc|fcj2020] [-protocol fvc|full] [-json] [-out DIR] DIR", runEval},
+	"extract":   {"extract minutiae templates from images: [-format F] [-impression M] [-debug DIR] -o DIR IMAGE...", runExtract},
 }
 
 // errUsage marks errors whose message is a usage hint (exit status 2).

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/openbms/bms/ansinist"
+	"github.com/openbms/bms/minutiae"
+)
+
+// CompareReport is what compare prints (the --json schema).
+type CompareReport struct {
+	A, B              string  `json:"-"`
+	Probe             string  `json:"probe"`
+	Candidate         string  `json:"candidate"`
+	Score             float64 `json:"score"`
+	FMR               float64 `json:"fmr"`                    // estimated false-match rate of a threshold at this score
+	FMRAtLeast        bool    `json:"fmr_at_least,omitempty"` // below the calibrated range: FMR is a lower bound
+	FMRAtMost         bool    `json:"fmr_at_most,omitempty"`  // far above it: FMR is an upper bound
+	Extrapolated      bool    `json:"extrapolated"`           // the FMR is beyond what the calibration data measured
+	Threshold         float64 `json:"threshold"`              // decision threshold
+	ThresholdFMR      float64 `json:"threshold_fmr"`
+	Match             bool    `json:"match"`
+	ProbeMinutiae     int     `json:"probe_minutiae"`
+	CandidateMinutiae int     `json:"candidate_minutiae"`
+}
+
+func runCompare(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("compare", stderr)
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	fmr := fs.Float64("fmr", minutiae.DefaultFMR, "false-match rate of the decision threshold")
+	ppi := fs.Float64("ppi", 0, "resolution of image inputs that state none (0: 500)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 {
+		return usageError("compare needs two files (images, templates or ANSI/NIST transactions)")
+	}
+	a, err := loadFingerTemplate(fs.Arg(0), *ppi)
+	if err != nil {
+		return err
+	}
+	b, err := loadFingerTemplate(fs.Arg(1), *ppi)
+	if err != nil {
+		return err
+	}
+	m, err := minutiae.NewMatcher(a)
+	if err != nil {
+		return err
+	}
+	pb, err := minutiae.Prepare(b)
+	if err != nil {
+		return err
+	}
+	score := m.Compare(pb)
+	th := minutiae.ThresholdForFMR(*fmr)
+	atLeast, atMost := minutiae.DefaultCalibration.Bounded(score)
+	rep := CompareReport{
+		Probe: fs.Arg(0), Candidate: fs.Arg(1),
+		Score:             score,
+		FMR:               minutiae.FMRForScore(score),
+		FMRAtLeast:        atLeast,
+		FMRAtMost:         atMost,
+		Extrapolated:      minutiae.DefaultCalibration.Extrapolated(minutiae.FMRForScore(score)),
+		Threshold:         th,
+		ThresholdFMR:      *fmr,
+		Match:             score >= th,
+		ProbeMinutiae:     len(a.Minutiae),
+		CandidateMinutiae: len(b.Minutiae),
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	decision := "no match"
+	if rep.Match {
+		decision = "MATCH"
+	}
+	rel, approx := "≈", ""
+	switch {
+	case rep.FMRAtLeast:
+		rel = "≥"
+	case rep.FMRAtMost:
+		rel, approx = "≤", " (far beyond the calibration data)"
+	case rep.Extrapolated:
+		approx = " (extrapolated beyond the calibration data)"
+	}
+	fmt.Fprintf(stdout, "score %.4f  FMR %s %s%s\n", rep.Score, rel, percent(rep.FMR), approx)
+	fmt.Fprintf(stdout, "%s at threshold %.4f (FMR %s); minutiae %d vs %d\n", decision, rep.Threshold, percent(rep.ThresholdFMR), rep.ProbeMinutiae, rep.CandidateMinutiae)
+	return nil
+}
+
+func percent(f float64) string {
+	if math.IsNaN(f) {
+		return "unknown"
+	}
+	return fmt.Sprintf("%.4g %%", 100*f)
+}
+
+// loadFingerTemplate reads one finger for comparison: the first view of a
+// template file, the first Type-9 template of a transaction (or, without
+// one, its first fingerprint image, extracted), or an image, extracted.
+func loadFingerTemplate(path string, ppi float64) (*minutiae.Template, error) {
+	data, err := readInput(path)
+	if err != nil {
+		return nil, err
+	}
+	if minutiae.Detect(data) != minutiae.FormatUnknown {
+		rec, _, err := minutiae.Decode(data)
+		if err != nil {
+			return nil, err
+		}
+		if len(rec.Views) == 0 {
+			return nil, fmt.Errorf("%s holds no finger view", path)
+		}
+		return &rec.Views[0], nil
+	}
+	if isANSINIST(data) {
+		tx, err := ansinist.Decode(data)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range tx.Records {
+			if r.Type == 9 {
+				if views, err := r.Templates(); err == nil && len(views) > 0 {
+					return &views[0], nil
+				}
+			}
+		}
+		for _, r := range tx.Records {
+			info, ok := r.ImageInfo()
+			if !ok || r.Type == 10 {
+				continue
+			}
+			img, err := r.DecodeImage()
+			if err != nil {
+				continue
+			}
+			return minutiae.Extract(img, minutiae.ExtractOptions{PPI: info.PPI, Impression: info.Impression})
+		}
+		return nil, fmt.Errorf("%s holds no minutiae and no decodable fingerprint image", path)
+	}
+	img, err := minutiae.DecodeImage(data)
+	if err != nil {
+		return nil, err
+	}
+	opts := minutiae.ExtractOptions{PPI: ppi}
+	if opts.PPI == 0 {
+		opts.PPI = img.PPI
+	}
+	return minutiae.Extract(img.Gray, opts)
+}

@@ -1,0 +1,72 @@
+// Package extract holds the image-processing kernels of the minutiae
+// extractor behind minutiae.Extract. It works on 8-bit grey images at
+// 500 ppi (Resample brings other resolutions there) and returns minutiae in
+// working-scale pixels; it does not import package minutiae, which converts
+// the result into a Template.
+//
+// # Pipeline
+//
+//  1. Orientation: Sobel gradients, structure tensor summed per 8×8 block,
+//     doubled-angle field smoothed over 5×5 blocks (40 px, about four ridge
+//     periods); coherence from the same sums.
+//  2. Segmentation: blocks with gradient energy above 5 % of the image's
+//     95th percentile and 3×3-block coherence above 0.12, two majority
+//     votes, holes filled, largest component kept (all components for palm
+//     tiles), intersected with the caller's ROI. A chessboard distance to
+//     the background, in blocks, drives the border rule.
+//  3. Ridge period: on every other block, the grey profile across the ridges
+//     (33 samples, each the mean of 5 along the ridge), mean spacing of its
+//     minima, 5×5-block median; blocks without a reading take the print's
+//     median (9 px when there is none).
+//  4. Contextual enhancement, separable in each block's frame: a Gaussian
+//     along the ridge (17 taps, σ 4 px) and an even Gabor across it
+//     (17 taps, σ = period/2, DC removed) tuned to the block's period; 16
+//     orientations, interpolated onto a 4-px grid so the filter direction
+//     does not jump at block edges. Ridges are the negative response.
+//  5. Zhang–Suen thinning with lookup tables, then removal of the staircase
+//     corners it leaves (they would read as bifurcations).
+//  6. Crossing number: endings (1) and junction clusters (3+, adjacent
+//     junction pixels merged into one fork). Every branch is followed along
+//     the skeleton for up to 30 px; the point reached after 12 px gives the
+//     direction. Endings point into their ridge; bifurcations point between
+//     the two branches closest in direction, away from the stem — the
+//     ISO/IEC 19794-2 angle. The FingerJet FX OSE templates of the MINEX
+//     samples confirm it: 58 % of their minutiae have one of ours within
+//     10 px and 20° in this sense, 4 % in the opposite one.
+//  7. False minutiae, with distances in local periods T: spurs (ending to
+//     fork ≤ T), short ridges and dots (ending to ending ≤ 2T), bridges
+//     and short holes (fork to fork ≤ 1.25T), loops back to the same fork
+//     (≤ 3T), broken ridges (two endings facing each other ≤ 1.8T apart),
+//     the border (blocks touching the background or the image edge) and
+//     clusters (5+ other candidates within 1.6T).
+//  8. Minutia quality 1–100 from the block coherence and the distance to
+//     the border; cores and deltas by the Poincaré index of a 7×7-block
+//     smoothed field on a ring of 16 blocks, merged, at most two of each.
+//  9. Template quality 0–100 (TemplateQuality): coherence, usable area and
+//     minutiae count combined geometrically. A heuristic, not yet calibrated
+//     against match failures.
+//
+// # Memory and speed
+//
+// An Extractor keeps its buffers between runs (three float32 planes of the
+// padded image, per-block arrays, the skeleton and its labels), so steady
+// state allocates only the result: 8 allocations per FVC image through
+// minutiae.Extract. Measured on the 2-core AMD EPYC development machine,
+// GOMAXPROCS=1: median 6.9 ms per FVC2000 DB1_B image (300×300), 7.5 ms
+// DB2_B, 13 ms DB3_B (448×478), 4.6 ms DB4_B, 6.5 ms FCJ2020. The
+// enhancement is about half of the time, thinning a sixth. Palms go through
+// tiles of 768 px plus a 48-px margin (see minutiae.Extract): a 2750×2750
+// 1000-ppi image takes about 170 ms and 49 MB of resident memory.
+//
+// # Tuning
+//
+// Parameters were chosen on FVC2000 DB1–4_B with a throw-away brute-force
+// minutiae matcher (all 280 genuine and 2,880 impostor pairs per database,
+// EER as the figure) and on the pairing rate against the FingerJet
+// templates; changes within about half a point of EER were treated as
+// noise. Tried and rejected: 24 orientations, σ = 0.6T across the ridge,
+// along-ridge taps every other pixel (faster but worse on DB2/DB3),
+// averaging the traced direction with the block orientation, removing
+// fork pairs joined by two short ridges, and dropping minutiae of low
+// coherence (it removes the true ones round the cores).
+package extract

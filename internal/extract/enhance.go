@@ -1,0 +1,109 @@
+package extract
+
+// enhance applies the contextual filter as two 1-D passes in the block's
+// frame: a Gaussian along the ridge (joins breaks, averages out pores) and an
+// even Gabor across it tuned to the block's period (keeps only the ridge
+// frequency). Splitting the 2-D Gabor this way costs 17+17 taps per pixel
+// instead of 17×17, which is what keeps extraction within a few ms.
+func (e *Extractor) enhance() {
+	pw, w, h := e.pw, e.w, e.h
+	bw, bh := e.bw, e.bh
+	img, sm, enh := e.img, e.smooth, e.enh
+	wa := e.wAlong
+	// Blocks the first pass must cover: the mask and its neighbours, since
+	// the second pass reads up to acrossReach pixels outside the mask.
+	act := e.act[:len(e.mask)]
+	for by := range bh {
+		for bx := range bw {
+			act[by*bw+bx] = nearMask(e.mask, bw, bh, bx, by)
+		}
+	}
+	// Pass 1, along the ridge, over the image plus the reach of pass 2 so
+	// that pass 2 reads smoothed values everywhere. Runs of sub pixels
+	// share one kernel.
+	for y := -acrossReach; y < h+acrossReach; y++ {
+		cy := min(max(y, 0), h-1)
+		by := cy / blk
+		srow := (cy / sub) * e.sbw
+		row := (y + pad) * pw
+		for x0 := -acrossReach; x0 < w+acrossReach; {
+			cx := min(max(x0, 0), w-1)
+			// The run ends at the next sub-block edge (or the buffer's).
+			x1 := min(w+acrossReach, x0+sub-((x0%sub)+sub)%sub)
+			if x0 < 0 {
+				x1 = 0
+			} else if x0 >= w {
+				x1 = w + acrossReach
+			}
+			if !act[by*bw+cx/blk] {
+				copy(sm[row+x0+pad:row+x1+pad], img[row+x0+pad:row+x1+pad])
+				x0 = x1
+				continue
+			}
+			off := e.kernAlong[e.soidx[srow+cx/sub]]
+			wk := wa[:len(off)]
+			for x := x0; x < x1; x++ {
+				i := row + x + pad
+				var s float32
+				for k, o := range off {
+					s += wk[k] * img[i+int(o)]
+				}
+				sm[i] = s
+			}
+			x0 = x1
+		}
+	}
+	// Pass 2, across the ridge, only inside the mask.
+	for y := range h {
+		by := y / blk
+		srow := (y / sub) * e.sbw
+		row := (y + pad) * pw
+		for x0 := 0; x0 < w; x0 += sub {
+			x1 := min(w, x0+sub)
+			b := by*bw + x0/blk
+			if e.mask[b] == 0 {
+				clear(enh[row+x0+pad : row+x1+pad])
+				continue
+			}
+			off := e.kernAcross[e.soidx[srow+x0/sub]]
+			g := e.wAcross[e.pbin[b]][:len(off)]
+			for x := x0; x < x1; x++ {
+				i := row + x + pad
+				var s float32
+				for k, o := range off {
+					s += g[k] * sm[i+int(o)]
+				}
+				enh[i] = s
+			}
+		}
+	}
+}
+
+// nearMask reports whether a block touches a foreground block.
+func nearMask(mask []uint8, bw, bh, bx, by int) bool {
+	for j := max(0, by-1); j <= min(bh-1, by+1); j++ {
+		for i := max(0, bx-1); i <= min(bw-1, bx+1); i++ {
+			if mask[j*bw+i] != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// binarise marks ridge pixels (dark: negative filter response) in the
+// one-pixel-bordered skeleton buffer.
+func (e *Extractor) binarise() {
+	w, h, pw := e.w, e.h, e.pw
+	sw := w + 2
+	clear(e.skel)
+	for y := range h {
+		src := e.enh[(y+pad)*pw+pad : (y+pad)*pw+pad+w]
+		dst := e.skel[(y+1)*sw+1 : (y+1)*sw+1+w]
+		for x, v := range src {
+			if v < 0 {
+				dst[x] = 1
+			}
+		}
+	}
+}

@@ -1,0 +1,179 @@
+package extract
+
+import (
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// ridges draws straight ridges of the given period and orientation (radians,
+// counter-clockwise on screen) with one minutia at the centre when spiral
+// is ±1.
+func ridges(w, h int, period, theta float64, spiral float64) []uint8 {
+	pix := make([]uint8, w*h)
+	c, s := math.Cos(theta), math.Sin(theta)
+	for y := range h {
+		for x := range w {
+			dx, dy := float64(x)-float64(w)/2, float64(y)-float64(h)/2
+			u := dx*c - dy*s
+			v := dx*s + dy*c
+			phi := 2*math.Pi*v/period + spiral*math.Atan2(v, u)
+			pix[y*w+x] = uint8(128 - 90*math.Cos(phi))
+		}
+	}
+	return pix
+}
+
+func TestRunStraightRidges(t *testing.T) {
+	for _, deg := range []float64{0, 22.5, 45, 90, 160} {
+		pix := ridges(200, 180, 9, deg*math.Pi/180, 0)
+		e := New()
+		var dbg Debug
+		res, err := e.Run(pix, 200, 180, 200, Params{}, &dbg)
+		require.NoError(t, err)
+		assert.Empty(t, res.Minutiae, "%v°", deg)
+		assert.Greater(t, res.Coherence, float32(0.8))
+		// The orientation image holds the ridge direction (0–180° as
+		// 0–255) measured clockwise from +x in image coordinates.
+		got := float64(dbg.Orientation[90*200+100]) * 180 / 255
+		want := math.Mod(180-deg, 180)
+		d := math.Abs(got - want)
+		assert.LessOrEqual(t, math.Min(d, 180-d), 8.0, "%v°: orientation %v", deg, got)
+		// Ridges are one pixel wide after thinning: no 2×2 squares.
+		for y := 1; y < 179; y++ {
+			for x := 1; x < 199; x++ {
+				i := y*200 + x
+				if dbg.Skeleton[i] != 0 && dbg.Skeleton[i+1] != 0 && dbg.Skeleton[i+200] != 0 && dbg.Skeleton[i+201] != 0 {
+					t.Fatalf("%v°: thick skeleton at %d,%d", deg, x, y)
+				}
+			}
+		}
+	}
+}
+
+func TestRunPeriods(t *testing.T) {
+	// Ridge periods across the range of real prints at 500 ppi.
+	for _, period := range []float64{6, 8, 10, 12, 14} {
+		pix := ridges(240, 240, period, 0.3, 1)
+		res, err := New().Run(pix, 240, 240, 240, Params{}, nil)
+		require.NoError(t, err)
+		require.Len(t, res.Minutiae, 1, "period %v: %+v", period, res.Minutiae)
+		m := res.Minutiae[0]
+		assert.InDelta(t, 120, m.X, 6, "period %v", period)
+		assert.InDelta(t, 120, m.Y, 6, "period %v", period)
+	}
+}
+
+func TestRunReusesMemory(t *testing.T) {
+	pix := ridges(240, 240, 9, 1, 1)
+	e := New()
+	_, err := e.Run(pix, 240, 240, 240, Params{}, nil)
+	require.NoError(t, err)
+	allocs := testing.AllocsPerRun(5, func() {
+		_, _ = e.Run(pix, 240, 240, 240, Params{}, nil)
+	})
+	assert.LessOrEqual(t, allocs, 10.0)
+	// A different size after a larger one must not read stale data.
+	small := ridges(120, 100, 9, 1, 0)
+	res, err := e.Run(small, 120, 100, 120, Params{}, nil)
+	require.NoError(t, err)
+	assert.Empty(t, res.Minutiae)
+}
+
+func TestRunErrors(t *testing.T) {
+	e := New()
+	_, err := e.Run(make([]uint8, 100), 10, 10, 10, Params{}, nil)
+	assert.ErrorIs(t, err, ErrTooSmall)
+	_, err = e.Run(make([]uint8, 100), 100, 100, 100, Params{}, nil)
+	assert.Error(t, err)
+	_, err = e.Run(make([]uint8, 64*64), 64, 64, 64, Params{ROI: make([]uint8, 10)}, nil)
+	assert.Error(t, err)
+	_, err = e.Run(make([]uint8, 100*100), 100, 100, 100, Params{}, nil)
+	assert.ErrorIs(t, err, ErrNoPrint)
+	_, err = e.Run(nil, 1<<13, 1<<13, 1<<13, Params{}, nil)
+	assert.ErrorIs(t, err, ErrTooLarge)
+}
+
+func TestResample(t *testing.T) {
+	src := make([]uint8, 64*48)
+	for i := range src {
+		src[i] = uint8(i * 7)
+	}
+	out, w, h := Resample(src, 64, 48, 64, 1, nil)
+	assert.Equal(t, 64, w)
+	assert.Equal(t, 48, h)
+	assert.Equal(t, src, out)
+	flat := make([]uint8, 100*80)
+	for i := range flat {
+		flat[i] = 77
+	}
+	for _, s := range []float64{0.5, 0.37, 1.6, 2} {
+		out, w, h = Resample(flat, 100, 80, 100, s, nil)
+		assert.Equal(t, int(math.Round(100*s)), w)
+		assert.Equal(t, int(math.Round(80*s)), h)
+		for _, v := range out {
+			require.Equal(t, uint8(77), v)
+		}
+	}
+}
+
+// The Poincaré index tells a loop's core from a delta.
+func TestSingularPoints(t *testing.T) {
+	const n = 256
+	for _, tc := range []struct {
+		name  string
+		sign  float64
+		cores int
+	}{{"core", 1, 1}, {"delta", -1, 0}} {
+		pix := make([]uint8, n*n)
+		for y := range n {
+			for x := range n {
+				dx, dy := float64(x)-n/2, -(float64(y) - n/2)
+				// The ridge orientation turns by half the polar angle:
+				// +½ round a loop, −½ round a delta.
+				th := tc.sign * math.Atan2(dy, dx) / 2
+				// Ridges as level lines of a phase whose gradient is
+				// normal to th; integrate approximately with the distance.
+				r := math.Hypot(dx, dy)
+				phi := 2 * math.Pi / 9 * r * math.Sin(math.Atan2(dy, dx)-th)
+				pix[y*n+x] = uint8(128 - 90*math.Cos(phi))
+			}
+		}
+		res, err := New().Run(pix, n, n, n, Params{}, nil)
+		require.NoError(t, err, tc.name)
+		if tc.cores == 1 {
+			require.Len(t, res.Cores, 1, tc.name)
+			assert.Empty(t, res.Deltas, tc.name)
+			assert.InDelta(t, n/2, res.Cores[0].X, 16)
+			assert.InDelta(t, n/2, res.Cores[0].Y, 16)
+		} else {
+			require.Len(t, res.Deltas, 1, tc.name)
+			assert.Empty(t, res.Cores, tc.name)
+			assert.InDelta(t, n/2, res.Deltas[0].X, 16)
+			assert.InDelta(t, n/2, res.Deltas[0].Y, 16)
+		}
+	}
+}
+
+func TestTemplateQuality(t *testing.T) {
+	assert.Zero(t, TemplateQuality(80000, 0.9, 0, false))
+	assert.Zero(t, TemplateQuality(80000, 0.1, 40, false))
+	good := TemplateQuality(80000, 0.8, 50, false)
+	assert.Equal(t, uint8(100), good)
+	assert.Less(t, TemplateQuality(20000, 0.8, 50, false), good)
+	assert.Less(t, TemplateQuality(80000, 0.5, 50, false), good)
+	assert.Less(t, TemplateQuality(80000, 0.8, 15, false), good)
+}
+
+func BenchmarkRun(b *testing.B) {
+	pix := ridges(300, 300, 9, 0.7, 1)
+	e := New()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Run(pix, 300, 300, 300, Params{}, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

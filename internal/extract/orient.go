@@ -1,0 +1,447 @@
+package extract
+
+import (
+	"math"
+	"slices"
+)
+
+// orientation sums the gradient structure tensor per block, smooths the
+// doubled-angle field over 5×5 blocks (40 px, about four ridge periods, enough
+// to bridge creases and noise without smearing cores too much) and derives
+// coherence and the quantised ridge orientation per block.
+func (e *Extractor) orientation() {
+	pw, w, h := e.pw, e.w, e.h
+	img := e.img
+	for y := range h {
+		by := y / blk
+		r := (y + pad) * pw
+		for x := range w {
+			i := r + x + pad
+			// Sobel.
+			gx := (img[i-pw+1] + 2*img[i+1] + img[i+pw+1]) - (img[i-pw-1] + 2*img[i-1] + img[i+pw-1])
+			gy := (img[i+pw-1] + 2*img[i+pw] + img[i+pw+1]) - (img[i-pw-1] + 2*img[i-pw] + img[i-pw+1])
+			b := by*e.bw + x/blk
+			e.bxx[b] += gx * gx
+			e.byy[b] += gy * gy
+			e.bxy[b] += gx * gy
+		}
+	}
+	bw, bh := e.bw, e.bh
+	for b := range e.bxx {
+		e.energy[b] = e.bxx[b] + e.byy[b]
+	}
+	const r = 2
+	for by := range bh {
+		for bx := range bw {
+			var sx, sy, se float32
+			for j := max(0, by-r); j <= min(bh-1, by+r); j++ {
+				for i := max(0, bx-r); i <= min(bw-1, bx+r); i++ {
+					b := j*bw + i
+					sx += e.bxx[b] - e.byy[b]
+					sy += 2 * e.bxy[b]
+					se += e.energy[b]
+				}
+			}
+			b := by*bw + bx
+			// Coherence over 3×3 blocks only, for segmentation: the
+			// 5×5 sum lends structure to noise next to the print.
+			var lx, ly, le float32
+			for j := max(0, by-1); j <= min(bh-1, by+1); j++ {
+				for i := max(0, bx-1); i <= min(bw-1, bx+1); i++ {
+					c := j*bw + i
+					lx += e.bxx[c] - e.byy[c]
+					ly += 2 * e.bxy[c]
+					le += e.energy[c]
+				}
+			}
+			e.lcoh[b] = 0
+			if le > 0 {
+				e.lcoh[b] = float32(math.Hypot(float64(lx), float64(ly))) / le
+			}
+			e.vx[b], e.vy[b] = sx, sy
+			if se > 0 {
+				e.coh[b] = float32(math.Hypot(float64(sx), float64(sy))) / se
+			} else {
+				e.coh[b] = 0
+			}
+			th := math.Atan2(float64(sy), float64(sx))/2 + math.Pi/2
+			o := int(math.Round(th/(math.Pi/nOrient))) % nOrient
+			if o < 0 {
+				o += nOrient
+			}
+			e.oidx[b] = uint8(o)
+		}
+	}
+}
+
+// segment marks foreground blocks: enough gradient energy relative to the
+// image's strong blocks, smoothed by majority votes, holes filled and only the
+// largest component kept. It returns the number of foreground blocks.
+func (e *Extractor) segment(p Params) int {
+	nb := len(e.energy)
+	tmp := e.tmpb[:nb]
+	copy(tmp, e.energy)
+	slices.Sort(tmp)
+	hi := tmp[nb*95/100]
+	if hi <= 0 {
+		return 0
+	}
+	thr := 0.05 * hi
+	// Flat but bright-noise blocks have energy and no coherent direction.
+	for b := range nb {
+		e.mask[b] = 0
+		if e.energy[b] > thr && e.lcoh[b] > segCoherence {
+			e.mask[b] = 1
+		}
+	}
+	// A last row or column of blocks holding only a few pixels would let
+	// the border rule pass minutiae right at the image edge.
+	if e.w%blk != 0 && e.w%blk < blk/2 {
+		for by := range e.bh {
+			e.mask[by*e.bw+e.bw-1] = 0
+		}
+	}
+	if e.h%blk != 0 && e.h%blk < blk/2 {
+		clear(e.mask[(e.bh-1)*e.bw:])
+	}
+	if p.ROI != nil {
+		for by := range e.bh {
+			for bx := range e.bw {
+				x := min(bx*blk+blk/2, e.w-1)
+				y := min(by*blk+blk/2, e.h-1)
+				if p.ROI[y*e.w+x] == 0 {
+					e.mask[by*e.bw+bx] = 0
+				}
+			}
+		}
+	}
+	for range 2 {
+		e.majority()
+	}
+	e.fillHoles()
+	var n int
+	if p.Tile {
+		// A tile may cut the print in pieces; keep them all.
+		for _, m := range e.mask {
+			n += int(m)
+		}
+	} else {
+		n = e.largestComponent()
+	}
+	e.distance()
+	return n
+}
+
+// segCoherence is the least 3×3-block coherence of a foreground block.
+const segCoherence = 0.12
+
+func (e *Extractor) majority() {
+	bw, bh := e.bw, e.bh
+	dst := e.dist[:len(e.mask)]
+	for by := range bh {
+		for bx := range bw {
+			n, t := 0, 0
+			for j := max(0, by-1); j <= min(bh-1, by+1); j++ {
+				for i := max(0, bx-1); i <= min(bw-1, bx+1); i++ {
+					t++
+					n += int(e.mask[j*bw+i])
+				}
+			}
+			// Outside the image counts as background, so the border erodes.
+			t = 9
+			v := uint8(0)
+			if 2*n > t {
+				v = 1
+			}
+			dst[by*bw+bx] = v
+		}
+	}
+	copy(e.mask, dst)
+}
+
+// fillHoles turns background blocks not connected to the image border into
+// foreground: pores, scars and bright blobs inside the print.
+func (e *Extractor) fillHoles() {
+	bw, bh := e.bw, e.bh
+	seen := e.dist[:len(e.mask)]
+	clear(seen)
+	q := e.queue[:0]
+	push := func(b int) {
+		if e.mask[b] == 0 && seen[b] == 0 {
+			seen[b] = 1
+			q = append(q, int32(b))
+		}
+	}
+	for bx := range bw {
+		push(bx)
+		push((bh-1)*bw + bx)
+	}
+	for by := range bh {
+		push(by * bw)
+		push(by*bw + bw - 1)
+	}
+	for len(q) > 0 {
+		b := int(q[len(q)-1])
+		q = q[:len(q)-1]
+		bx, by := b%bw, b/bw
+		if bx > 0 {
+			push(b - 1)
+		}
+		if bx < bw-1 {
+			push(b + 1)
+		}
+		if by > 0 {
+			push(b - bw)
+		}
+		if by < bh-1 {
+			push(b + bw)
+		}
+	}
+	e.queue = q
+	for b := range e.mask {
+		if e.mask[b] == 0 && seen[b] == 0 {
+			e.mask[b] = 1
+		}
+	}
+}
+
+func (e *Extractor) largestComponent() int {
+	bw, bh := e.bw, e.bh
+	lab := e.dist[:len(e.mask)]
+	clear(lab)
+	best, bestN := uint8(0), 0
+	label := uint8(0)
+	q := e.queue[:0]
+	for s := range e.mask {
+		if e.mask[s] == 0 || lab[s] != 0 {
+			continue
+		}
+		if label == 255 {
+			break
+		}
+		label++
+		n := 0
+		q = append(q[:0], int32(s))
+		lab[s] = label
+		for len(q) > 0 {
+			b := int(q[len(q)-1])
+			q = q[:len(q)-1]
+			n++
+			bx, by := b%bw, b/bw
+			for _, nb := range [4]int{b - 1, b + 1, b - bw, b + bw} {
+				if (nb == b-1 && bx == 0) || (nb == b+1 && bx == bw-1) || (nb == b-bw && by == 0) || (nb == b+bw && by == bh-1) {
+					continue
+				}
+				if e.mask[nb] != 0 && lab[nb] == 0 {
+					lab[nb] = label
+					q = append(q, int32(nb))
+				}
+			}
+		}
+		if n > bestN {
+			best, bestN = label, n
+		}
+	}
+	e.queue = q
+	for b := range e.mask {
+		if lab[b] != best || best == 0 {
+			e.mask[b] = 0
+		}
+	}
+	return bestN
+}
+
+// distance is the chessboard distance, in blocks, from each foreground block
+// to the nearest background block or the image edge (capped at 255).
+func (e *Extractor) distance() {
+	bw, bh := e.bw, e.bh
+	d := e.dist
+	for b := range d {
+		if e.mask[b] == 0 {
+			d[b] = 0
+		} else {
+			d[b] = 255
+		}
+	}
+	at := func(x, y int) uint8 {
+		if x < 0 || y < 0 || x >= bw || y >= bh {
+			return 0
+		}
+		return d[y*bw+x]
+	}
+	for y := range bh {
+		for x := range bw {
+			b := y*bw + x
+			if d[b] == 0 {
+				continue
+			}
+			m := min(at(x-1, y), at(x-1, y-1), at(x, y-1), at(x+1, y-1))
+			if m < 254 {
+				d[b] = min(d[b], m+1)
+			}
+		}
+	}
+	for y := bh - 1; y >= 0; y-- {
+		for x := bw - 1; x >= 0; x-- {
+			b := y*bw + x
+			if d[b] == 0 {
+				continue
+			}
+			m := min(at(x+1, y), at(x+1, y+1), at(x, y+1), at(x-1, y+1))
+			if m < 254 {
+				d[b] = min(d[b], m+1)
+			}
+		}
+	}
+}
+
+// frequency estimates the ridge period on every other block from the
+// x-signature (the grey profile across the ridges, averaged along them) and
+// fills the rest from the median of valid neighbours; blocks without a
+// reading take the median of the print.
+func (e *Extractor) frequency() {
+	bw, bh, pw := e.bw, e.bh, e.pw
+	const half = 16
+	var sig [2*half + 1]float32
+	per := e.period
+	for b := range per {
+		per[b] = 0
+	}
+	for by := 0; by < bh; by += 2 {
+		for bx := 0; bx < bw; bx += 2 {
+			b := by*bw + bx
+			if e.mask[b] == 0 || e.coh[b] < 0.2 {
+				continue
+			}
+			cx := min(bx*blk+blk/2, e.w-1) + pad
+			cy := min(by*blk+blk/2, e.h-1) + pad
+			c := cy*pw + cx
+			th := float64(e.oidx[b]) * math.Pi / nOrient
+			sn, cs := math.Sincos(th)
+			var along [5]int
+			for k := range along {
+				d := float64(2*k - 4)
+				along[k] = int(math.Round(d*sn))*pw + int(math.Round(d*cs))
+			}
+			for t := -half; t <= half; t++ {
+				// Across the ridge: the normal (-sin, cos).
+				base := c + int(math.Round(float64(t)*cs))*pw + int(math.Round(-float64(t)*sn))
+				var s float32
+				for _, a := range along {
+					s += e.img[base+a]
+				}
+				sig[t+half] = s
+			}
+			per[b] = signaturePeriod(sig[:])
+		}
+	}
+	// Median of the readings over the print.
+	vals := e.tmpb[:0]
+	for _, v := range per {
+		if v > 0 {
+			vals = append(vals, v)
+		}
+	}
+	glob := float32(9)
+	if len(vals) > 4 {
+		slices.Sort(vals)
+		glob = vals[len(vals)/2]
+	}
+	var nbuf [25]float32
+	for by := range bh {
+		for bx := range bw {
+			b := by*bw + bx
+			n := nbuf[:0]
+			for j := max(0, by-2); j <= min(bh-1, by+2); j++ {
+				for i := max(0, bx-2); i <= min(bw-1, bx+2); i++ {
+					if v := per[j*bw+i]; v > 0 {
+						n = append(n, v)
+					}
+				}
+			}
+			T := glob
+			if len(n) >= 2 {
+				slices.Sort(n)
+				T = n[len(n)/2]
+			}
+			e.pbin[b] = uint8(min(maxPeriod, max(minPeriod, int(math.Round(float64(T))))))
+		}
+	}
+}
+
+// signaturePeriod is the mean distance between the dark minima of a smoothed
+// profile, 0 when the profile does not look periodic.
+func signaturePeriod(sig []float32) float32 {
+	n := len(sig)
+	var sm [64]float32
+	for i := 1; i < n-1; i++ {
+		sm[i] = sig[i-1] + 2*sig[i] + sig[i+1]
+	}
+	first, last, cnt := -1, -1, 0
+	var lo, hi float32 = math.MaxFloat32, -math.MaxFloat32
+	for i := 1; i < n-1; i++ {
+		lo, hi = min(lo, sm[i]), max(hi, sm[i])
+	}
+	if hi-lo < 1 {
+		return 0
+	}
+	for i := 2; i < n-2; i++ {
+		if sm[i] < sm[i-1] && sm[i] <= sm[i+1] {
+			if first < 0 {
+				first = i
+			}
+			last = i
+			cnt++
+		}
+	}
+	if cnt < 2 {
+		return 0
+	}
+	T := float32(last-first) / float32(cnt-1)
+	if T < minPeriod-1 || T > maxPeriod+1 {
+		return 0
+	}
+	return T
+}
+
+// subOrientation interpolates the block orientation field bilinearly (as
+// doubled-angle vectors weighted by coherence) onto a 4-px grid, so that the
+// enhancement's filter direction turns smoothly instead of jumping at block
+// edges, where it would otherwise cut ridges.
+func (e *Extractor) subOrientation() {
+	bw, bh := e.bw, e.bh
+	for sy := range e.sbh {
+		fy := (float32(sy*sub)+sub/2)/blk - 0.5
+		y0 := int(max(0, fy))
+		y0 = min(y0, bh-1)
+		y1 := min(y0+1, bh-1)
+		ty := min(1, max(0, fy-float32(y0)))
+		for sx := range e.sbw {
+			fx := (float32(sx*sub)+sub/2)/blk - 0.5
+			x0 := min(int(max(0, fx)), bw-1)
+			x1 := min(x0+1, bw-1)
+			tx := min(1, max(0, fx-float32(x0)))
+			var vx, vy float32
+			for _, c := range [4]struct {
+				b int
+				w float32
+			}{{y0*bw + x0, (1 - tx) * (1 - ty)}, {y0*bw + x1, tx * (1 - ty)}, {y1*bw + x0, (1 - tx) * ty}, {y1*bw + x1, tx * ty}} {
+				n := float32(math.Hypot(float64(e.vx[c.b]), float64(e.vy[c.b])))
+				if n == 0 {
+					continue
+				}
+				k := c.w * e.coh[c.b] / n
+				vx += k * e.vx[c.b]
+				vy += k * e.vy[c.b]
+			}
+			var o int
+			if vx == 0 && vy == 0 {
+				o = int(e.oidx[min(sy*sub/blk, bh-1)*bw+min(sx*sub/blk, bw-1)])
+			} else {
+				th := math.Atan2(float64(vy), float64(vx))/2 + math.Pi/2
+				o = int(math.Round(th/(math.Pi/nOrient))) % nOrient
+			}
+			e.soidx[sy*e.sbw+sx] = uint8(o)
+		}
+	}
+}
