@@ -177,3 +177,44 @@ func TestInspectRealTransactions(t *testing.T) {
 		}
 	}
 }
+
+func TestCompareTemplates(t *testing.T) {
+	dir := writeFixtures(t)
+	a := filepath.Join(dir, "two-fingers.iso2011")
+	b := filepath.Join(dir, "two-fingers.ansi2004")
+	out, stderr, code := runBMS(t, "compare", "--json", a, b)
+	require.Equal(t, 0, code, stderr)
+	var rep CompareReport
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	assert.True(t, rep.Match, "the same minutiae in two formats match")
+	assert.Greater(t, rep.Score, rep.Threshold)
+	assert.Equal(t, minutiae.DefaultFMR, rep.ThresholdFMR)
+
+	// Two different synthetic fingers (views 0 and 1 are unrelated draws).
+	other := filepath.Join(dir, "left.json")
+	rec := fixtures.Record(1)
+	data, err := minutiae.Encode(&minutiae.Record{Views: rec.Views[1:]}, minutiae.FormatJSON)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(other, data, 0o644))
+	out, stderr, code = runBMS(t, "compare", "--json", a, other)
+	require.Equal(t, 0, code, stderr)
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	assert.False(t, rep.Match, "unrelated fingers do not match")
+
+	_, _, code = runBMS(t, "compare", a)
+	assert.Equal(t, 2, code)
+}
+
+func TestEvalFingerJSON(t *testing.T) {
+	dir := shareddata.Require(t, "fingerprint", "fvc2000", "DB1_B")
+	out, stderr, code := runBMS(t, "eval", "finger", "-q", "-json", "-out", t.TempDir(), dir)
+	require.Equal(t, 0, code, stderr)
+	var rep map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	for _, k := range []string{"eer", "fmr100", "fmr1000", "zerofmr", "genuine", "impostor", "fte"} {
+		assert.Contains(t, rep, k)
+	}
+	assert.Equal(t, 280.0, rep["genuine"])
+	assert.Equal(t, 45.0, rep["impostor"])
+	assert.Less(t, rep["eer"].(float64), 0.10, "a working pipeline separates FVC2000 DB1_B")
+}
