@@ -31,7 +31,8 @@
 // [Extract] (or [ExtractImage], which takes the resolution from the file)
 // turns a grey image into a Template: the image is resampled to 500 ppi,
 // segmented, its orientation field and ridge period estimated, enhanced with
-// oriented filters tuned to the local period, binarised and thinned;
+// oriented filters tuned to the local period, binarised, cleared of pores
+// and specks, and thinned;
 // endings and bifurcations are read from the skeleton, false ones (border,
 // spurs, bridges, short ridges, breaks, loops, clusters) removed, and each
 // gets a quality 0–100. Coordinates come back at the original resolution;
@@ -43,5 +44,6 @@
 // the minimum area, and honour an optional region of interest; palm codes
 // process the image in overlapping tiles so that memory stays bounded. On
 // the development machine (one core) an FVC2000 DB1 image takes a median
-// of 6.9 ms; see internal/extract for the pipeline and measurements.
+// of 6.1 ms; internal/extract describes the pipeline and docs/extraction.md
+// the measurements.
 package minutiae

@@ -151,6 +151,9 @@ func Extract(img image.Image, opts ExtractOptions) (*Template, error) {
 	if err != nil {
 		return nil, fmt.Errorf("minutiae: %w", err)
 	}
+	if !opts.Impression.isPalm() && len(res.Minutiae) > maxFingerMinutiae {
+		res.Minutiae = bestMinutiae(res.Minutiae, maxFingerMinutiae)
+	}
 	ppcm := uint16(math.Round(ppi / cmPerInch))
 	t := &Template{
 		Impression:  opts.Impression,
@@ -220,6 +223,36 @@ func grayPixels(img image.Image) (pix []uint8, w, h, stride int, err error) {
 	}
 	g := toGray(img)
 	return g.Pix, g.Rect.Dx(), g.Rect.Dy(), g.Stride, nil
+}
+
+// maxFingerMinutiae is the most minutiae a finger template keeps: the ISO
+// and ANSI formats hold at most 255, and a finger with more is so noisy
+// that only the best-rated ones are worth comparing.
+const maxFingerMinutiae = 255
+
+// bestMinutiae keeps the n of highest quality, in their original order.
+func bestMinutiae(ms []extract.Minutia, n int) []extract.Minutia {
+	var hist [256]int
+	for _, m := range ms {
+		hist[m.Quality]++
+	}
+	// The quality threshold q keeps at most n, plus ties taken in order.
+	q, kept := 255, 0
+	for ; q > 0 && kept+hist[q] <= n; q-- {
+		kept += hist[q]
+	}
+	ties := n - kept
+	out := ms[:0]
+	for _, m := range ms {
+		switch {
+		case int(m.Quality) > q:
+			out = append(out, m)
+		case int(m.Quality) == q && ties > 0:
+			out = append(out, m)
+			ties--
+		}
+	}
+	return out
 }
 
 func (i Impression) isPalm() bool { return i >= PalmLive && i <= PalmLatentLift }

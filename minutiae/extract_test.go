@@ -452,3 +452,39 @@ func TestExtractNeverPanics(t *testing.T) {
 		}, "case %d: %d×%d %+v", i, w, h, opts)
 	}
 }
+
+// BenchmarkExtractFVC extracts every FVC2000 DB1_B image (80, 300×300,
+// 500 ppi) per iteration and reports the median and mean time per image:
+// the acceptance figure is the median with GOMAXPROCS=1.
+func BenchmarkExtractFVC(b *testing.B) {
+	files, _ := filepath.Glob(filepath.Join(realData, "fvc2000/DB1_B/*.tif"))
+	if len(files) == 0 {
+		b.Skip("real data absent: FVC2000 DB1_B")
+	}
+	var imgs []*minutiae.Image
+	for _, f := range files {
+		im, err := minutiae.DecodeImageFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		imgs = append(imgs, im)
+	}
+	b.ReportAllocs()
+	var times []float64
+	for b.Loop() {
+		for _, im := range imgs {
+			st := time.Now()
+			if _, err := minutiae.ExtractImage(im, minutiae.ExtractOptions{}); err != nil {
+				b.Fatal(err)
+			}
+			times = append(times, float64(time.Since(st).Microseconds())/1000)
+		}
+	}
+	sort.Float64s(times)
+	var sum float64
+	for _, t := range times {
+		sum += t
+	}
+	b.ReportMetric(times[len(times)/2], "median-ms/image")
+	b.ReportMetric(sum/float64(len(times)), "ms/image")
+}

@@ -177,3 +177,41 @@ func BenchmarkRun(b *testing.B) {
 		}
 	}
 }
+
+func TestFillSpecks(t *testing.T) {
+	e := New()
+	w, h := 60, 40
+	e.setup(w, h, false)
+	sw := w + 2
+	set := func(x, y int, v uint8) { e.skel[(y+1)*sw+x+1] = v }
+	get := func(x, y int) uint8 { return e.skel[(y+1)*sw+x+1] }
+	// A ridge band rows 10–19 with a 3×6 pore, a 1-px-wide valley crack
+	// across the band that reaches the open valley (not a speck), and a
+	// 2×2 ridge dot in the valley below; a ridge touching the image edge.
+	for y := 10; y < 20; y++ {
+		for x := range w {
+			set(x, y, 1)
+		}
+	}
+	for y := 13; y < 16; y++ {
+		for x := 20; x < 26; x++ {
+			set(x, y, 0)
+		}
+	}
+	for y := 10; y < 20; y++ {
+		set(40, y, 0)
+	}
+	for y := 30; y < 32; y++ {
+		for x := 30; x < 32; x++ {
+			set(x, y, 1)
+		}
+	}
+	set(0, 35, 1)
+	e.fillSpecks(holeMax, dotMax)
+	assert.Equal(t, uint8(1), get(22, 14), "pore filled")
+	assert.Equal(t, uint8(0), get(40, 15), "crack through the ridge kept")
+	assert.Equal(t, uint8(0), get(30, 30), "dot removed")
+	assert.Equal(t, uint8(1), get(0, 35), "edge pixel kept: it may be part of a ridge outside")
+	assert.Equal(t, uint8(0), get(5, 5), "open valley kept")
+	assert.Equal(t, uint8(1), get(5, 15), "ridge kept")
+}

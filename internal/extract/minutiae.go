@@ -319,7 +319,7 @@ func (e *Extractor) filter(cs []cand) {
 				// Short ridge or dot.
 				c.die(4)
 				other.die(4)
-			case c.bif && other.bif && l <= T+T/4:
+			case c.bif && other.bif && l <= T:
 				// Bridge between neighbouring ridges, or a short hole.
 				c.die(5)
 				other.die(5)
@@ -365,8 +365,8 @@ func (e *Extractor) filter(cs []cand) {
 		}
 	}
 	// Clusters: in good prints minutiae are rarely closer than a period or
-	// two, so a crowd marks a smudge or a scar. (Five or more others, dead
-	// or alive: a stricter rule lost true minutiae in FVC2000 DB2/DB3.)
+	// two, so a crowd marks a smudge or a scar. (Four or more others, dead
+	// or alive: three lost true minutiae, five let noise through.)
 	for a := range cs {
 		ca := &cs[a]
 		if ca.dead || ca.nBranch == 0 {
@@ -385,7 +385,7 @@ func (e *Extractor) filter(cs []cand) {
 				n++
 			}
 		}
-		if n >= 5 {
+		if n >= 4 {
 			ca.die(8)
 		}
 	}
