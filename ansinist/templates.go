@@ -30,27 +30,22 @@ func (r *Record) Templates() ([]minutiae.Template, error) {
 	if r.Type != 9 {
 		return nil, nil
 	}
+	// Each minutiae form of a Type-9 record, recognised by its fields.
+	forms := []struct {
+		fields []int
+		read   func() (minutiae.Template, error)
+	}{
+		{[]int{10, 12}, r.standardTemplate}, // legacy standard format
+		{[]int{137}, r.m1Template},          // INCITS 378 (M1) block
+		{[]int{331}, r.efsTemplate},         // extended feature set
+	}
 	var out []minutiae.Template
 	var errs []error
-	if r.hasAny(10, 12) {
-		t, err := r.standardTemplate()
-		if err != nil {
-			errs = append(errs, err)
-		} else {
-			out = append(out, t)
+	for _, f := range forms {
+		if !r.hasAny(f.fields...) {
+			continue
 		}
-	}
-	if r.hasAny(137) {
-		t, err := r.m1Template()
-		if err != nil {
-			errs = append(errs, err)
-		} else {
-			out = append(out, t)
-		}
-	}
-	if r.hasAny(331) {
-		t, err := r.efsTemplate()
-		if err != nil {
+		if t, err := f.read(); err != nil {
 			errs = append(errs, err)
 		} else {
 			out = append(out, t)

@@ -28,15 +28,9 @@ type Config[T any] struct {
 	// OutDir, when not empty, receives scores.csv, report.json, det.png
 	// and scores.png (created if missing, files overwritten).
 	OutDir string
-	// Extract, Compare, NewCompare, Workers, FailureScore and Progress are
-	// those of [Evaluator]: Extract and one of Compare or NewCompare are
-	// required.
-	Extract      func(path string) (T, error)
-	Compare      func(probe, candidate T) float64
-	NewCompare   func() func(probe, candidate T) float64
-	Workers      int
-	FailureScore float64
-	Progress     func(stage string, done, total int)
+	// Evaluator extracts and compares: Extract and one of Compare or
+	// NewCompare are required.
+	Evaluator[T]
 }
 
 // Report is the outcome of one evaluation. Rates are fractions in [0, 1].
@@ -111,8 +105,7 @@ func RunFinger[T any](ctx context.Context, cfg Config[T]) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	ev := &Evaluator[T]{Extract: cfg.Extract, Compare: cfg.Compare, NewCompare: cfg.NewCompare, Workers: cfg.Workers,
-		FailureScore: cfg.FailureScore, Progress: cfg.Progress}
+	ev := cfg.Evaluator
 
 	t0 := time.Now()
 	var extractDone time.Time

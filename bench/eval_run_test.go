@@ -89,13 +89,15 @@ func TestRunFingerFVC(t *testing.T) {
 	var lastCompare atomic.Int64
 	rep, err := RunFinger(context.Background(), Config[[]float64]{
 		Dir: dir, Layout: LayoutFVC, Protocol: ProtocolFVC, Name: "fake FVC", OutDir: out,
-		Extract: func(p string) ([]float64, error) { extracted.Add(1); return fakeExtract(p) },
-		Compare: fakeCompare,
-		Workers: 3,
-		Progress: func(stage string, done, total int) {
-			if stage == "compare" {
-				lastCompare.Store(int64(done))
-			}
+		Evaluator: Evaluator[[]float64]{
+			Extract: func(p string) ([]float64, error) { extracted.Add(1); return fakeExtract(p) },
+			Compare: fakeCompare,
+			Workers: 3,
+			Progress: func(stage string, done, total int) {
+				if stage == "compare" {
+					lastCompare.Store(int64(done))
+				}
+			},
 		},
 	})
 	require.NoError(t, err)
@@ -129,7 +131,7 @@ func TestRunFingerFVC(t *testing.T) {
 	require.NoError(t, err)
 	rep2, err := RunFinger(context.Background(), Config[[]float64]{
 		Dir: dir, Layout: LayoutFVC, Name: "fake FVC", OutDir: out,
-		Extract: fakeExtract, Compare: fakeCompare, Workers: 7,
+		Evaluator: Evaluator[[]float64]{Extract: fakeExtract, Compare: fakeCompare, Workers: 7},
 	})
 	require.NoError(t, err)
 	csv2, err := os.ReadFile(filepath.Join(out, ScoresCSVFile))
@@ -174,7 +176,7 @@ func TestRunFingerFCJ2020(t *testing.T) {
 	require.NoError(t, err)
 	fakeFeatures(t, samples, 0.3)
 	rep, err := RunFinger(context.Background(), Config[[]float64]{
-		Dir: dir, Layout: LayoutFCJ2020, Extract: fakeExtract, Compare: fakeCompare,
+		Dir: dir, Layout: LayoutFCJ2020, Evaluator: Evaluator[[]float64]{Extract: fakeExtract, Compare: fakeCompare},
 	})
 	require.NoError(t, err)
 	assert.Equal(t, filepath.Base(dir), rep.Dataset)
@@ -196,7 +198,7 @@ func TestRunFingerErrors(t *testing.T) {
 	samples, err := LoadFVC(dir)
 	require.NoError(t, err)
 	fakeFeatures(t, samples, 0.5)
-	cfg := Config[[]float64]{Dir: dir, Layout: LayoutFVC, Extract: fakeExtract, Compare: fakeCompare}
+	cfg := Config[[]float64]{Dir: dir, Layout: LayoutFVC, Evaluator: Evaluator[[]float64]{Extract: fakeExtract, Compare: fakeCompare}}
 
 	bad := cfg
 	bad.Layout = "nist"

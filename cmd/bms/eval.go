@@ -43,13 +43,15 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	var bar *progress
 	stage := ""
 	cfg := bench.Config[*evalTemplate]{
-		Dir:        fs.Arg(0),
-		Layout:     *layout,
-		Protocol:   *protocol,
-		OutDir:     *outDir,
-		Workers:    *workers,
-		Extract:    extractForEval(*ppi),
-		NewCompare: newEvalCompare,
+		Dir:      fs.Arg(0),
+		Layout:   *layout,
+		Protocol: *protocol,
+		OutDir:   *outDir,
+		Evaluator: bench.Evaluator[*evalTemplate]{
+			Extract:    extractForEval(*ppi),
+			NewCompare: newEvalCompare,
+			Workers:    *workers,
+		},
 	}
 	if !*quiet {
 		cfg.Progress = func(s string, done, total int) {
