@@ -18,8 +18,8 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, "bms demo: the matcher and 1:N engine are not built yet, so this demo inspects")
-	fmt.Fprintln(stdout, "the fixtures the project generates itself and converts templates across formats.")
+	fmt.Fprintln(stdout, "bms demo: the 1:N engine is not built yet, so this demo inspects the fixtures the")
+	fmt.Fprintln(stdout, "project generates itself, converts templates across formats and compares them 1:1.")
 	fmt.Fprintln(stdout)
 	files, err := fixtures.Files()
 	if err != nil {
@@ -63,6 +63,10 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, line)
 	}
 	fmt.Fprintln(stdout)
+	if err := demoCompare(stdout, rec); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout)
 	fmt.Fprintln(stdout, "Try it on real files: go run ./cmd/bms inspect testdata/gen/* ../shared/data/fingerprint/ansi-nist/*.an2")
 	return nil
 }
@@ -89,6 +93,41 @@ func runFixtures(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(stdout, "%s (%d bytes)\n", filepath.Join(fs.Arg(0), f.Name), len(f.Data))
+	}
+	return nil
+}
+
+// demoCompare compares the fixture's fingers across formats: the same
+// finger written as ISO 2011 and read back from ANSI 2004 must match, the
+// two different fingers must not.
+func demoCompare(w io.Writer, rec *minutiae.Record) error {
+	ansi, err := minutiae.Encode(rec, minutiae.FormatANSI2004)
+	if err != nil {
+		return err
+	}
+	back, _, err := minutiae.Decode(ansi)
+	if err != nil {
+		return err
+	}
+	th := minutiae.DefaultThreshold()
+	fmt.Fprintf(w, "1:1 comparison (decision threshold %.4f, FMR %g %%):\n", th, 100*minutiae.DefaultFMR)
+	for _, c := range []struct {
+		name string
+		a, b *minutiae.Template
+		want bool
+	}{
+		{"right index vs its ANSI 2004 copy read back", &rec.Views[0], &back.Views[0], true},
+		{"right index vs left index", &rec.Views[0], &back.Views[1], false},
+	} {
+		score := minutiae.Compare(c.a, c.b)
+		decision := "no match"
+		if score >= th {
+			decision = "MATCH"
+		}
+		fmt.Fprintf(w, "  %-50s score %7.4f  %s\n", c.name, score, decision)
+		if (score >= th) != c.want {
+			return fmt.Errorf("demo comparison %q gave the wrong decision", c.name)
+		}
 	}
 	return nil
 }
