@@ -51,7 +51,12 @@ type Matcher struct {
 	stampA  []uint32 // probe minutiae taken in the current alignment
 	stampB  []uint32 // candidate minutiae taken in the current alignment
 	matched []uint64 // pairs accepted by the alignment being refitted
-	gen     uint32
+	tmp     []uint64 // radix sort scratch, as long as pairs
+	counts  [2][256]uint16
+	// dirIdx[b] is the first candidate minutia whose direction is at
+	// least b<<dirShift: dirSearch's starting point.
+	dirIdx [1 << (16 - dirShift)]uint16
+	gen    uint32
 }
 
 // NewMatcher prepares the probe.
@@ -74,6 +79,7 @@ func (m *Matcher) alloc() {
 	m.pairs = make([]uint64, 0, n*topPerRow)
 	m.stampA = make([]uint32, n)
 	m.matched = make([]uint64, 0, n)
+	m.tmp = make([]uint64, n*topPerRow)
 	m.stampB = make([]uint32, MaxPoints)
 }
 
@@ -137,14 +143,14 @@ func (m *Matcher) detail(c *Template, full bool) Result {
 	if nA == 0 || nB == 0 || nB > MaxPoints || len(c.Y) != nB || len(c.Dir) != nB || len(c.Mask) != nB || len(c.Cyl) != nB*Words {
 		return r
 	}
+	m.indexDirs(c.Dir)
 	pairs := m.localPairs(c)
 	r.Pairs = len(pairs)
 	if len(pairs) == 0 {
 		return r
 	}
 	// Descending key order is descending similarity.
-	slices.Sort(pairs)
-	slices.Reverse(pairs)
+	m.sortPairs(pairs)
 	m.pairs = pairs
 
 	if full {
@@ -190,14 +196,15 @@ func (m *Matcher) localPairs(c *Template) []uint64 {
 	a := &m.t
 	pairs := m.pairs[:0]
 	nB := c.Len()
-	for i := range a.Len() {
+	// Rows in descending order, for sortPairs.
+	for i := a.Len() - 1; i >= 0; i-- {
 		ma := a.Mask[i]
 		if ma == 0 {
 			continue
 		}
 		ca := (*[Words]uint64)(a.Cyl[i*Words:])
 		lo, hi := a.Dir[i]-maxDirDiff, a.Dir[i]+maxDirDiff
-		from, to := dirSearch(c.Dir, lo), dirSearch(c.Dir, hi+1)
+		from, to := m.dirSearch(c.Dir, lo), m.dirSearch(c.Dir, hi+1)
 		if hi == 0xffff {
 			to = nB
 		}
@@ -217,24 +224,66 @@ func (m *Matcher) localPairs(c *Template) []uint64 {
 	return pairs
 }
 
-// dirSearch is the first index whose direction is at least d.
-func dirSearch(dirs []uint16, d uint16) int {
-	lo, hi := 0, len(dirs)
-	for lo < hi {
-		h := int(uint(lo+hi) >> 1)
-		if dirs[h] < d {
-			lo = h + 1
-		} else {
-			hi = h
-		}
+// sortPairs sorts the keys of localPairs in descending order. They come
+// by descending probe index and, within a probe minutia, in descending
+// order, so a stable sort by descending similarity (the key's bits 32–47)
+// orders them by descending key: a two-pass radix sort, whose cost does
+// not depend on unpredictable comparisons.
+func (m *Matcher) sortPairs(keys []uint64) {
+	tmp := m.tmp[:len(keys)]
+	c := &m.counts
+	clear(c[:])
+	for _, k := range keys {
+		c[0][^(k>>32)&0xff]++
+		c[1][^(k>>40)&0xff]++
 	}
-	return lo
+	var s0, s1 uint16
+	for b := range 256 {
+		s0, c[0][b] = s0+c[0][b], s0
+		s1, c[1][b] = s1+c[1][b], s1
+	}
+	for _, k := range keys {
+		b := ^(k >> 32) & 0xff
+		tmp[c[0][b]] = k
+		c[0][b]++
+	}
+	for _, k := range tmp {
+		b := ^(k >> 40) & 0xff
+		keys[c[1][b]] = k
+		c[1][b]++
+	}
+}
+
+// dirShift sets the buckets of Matcher.dirIdx: 64 of 1/64 turn.
+const dirShift = 10
+
+// indexDirs fills m.dirIdx for the candidate's sorted directions.
+func (m *Matcher) indexDirs(dirs []uint16) {
+	j := 0
+	for b := range m.dirIdx {
+		for j < len(dirs) && dirs[j] < uint16(b<<dirShift) {
+			j++
+		}
+		m.dirIdx[b] = uint16(j)
+	}
+}
+
+// dirSearch is the first index whose direction is at least d, dirs being
+// the candidate's directions that m.dirIdx indexes.
+func (m *Matcher) dirSearch(dirs []uint16, d uint16) int {
+	j := int(m.dirIdx[d>>dirShift])
+	for j < len(dirs) && dirs[j] < d {
+		j++
+	}
+	return j
 }
 
 // scanRow's unrolled popcounts are written for exactly six words.
 var (
 	_ [Words - 6]struct{}
 	_ [6 - Words]struct{}
+	_ [topPerRow - 3]struct{} // and its insertion for three
+	_ [3 - topPerRow]struct{}
 )
 
 // scanRow compares probe cylinder ca (validity ma) with candidates
@@ -250,11 +299,13 @@ func scanRow(ca *[Words]uint64, ma uint64, c *Template, from, to int, best [topP
 	// written without the division.
 	worst := float32(best[topPerRow-1]>>32) / 65535
 	for jj, mb := range masks {
+		// Stepping through cyl costs one bounds check a candidate.
+		cb := (*[Words]uint64)(cyl)
+		cyl = cyl[Words:]
 		mm := ma & mb
 		if bits.OnesCount64(mm) < minMatchCells {
 			continue
 		}
-		cb := (*[Words]uint64)(cyl[jj*Words:])
 		// Jaccard similarity of the cells valid in both: two popcounts
 		// a word (the MCC norm-based similarity needs three and measured
 		// no better, see docs/matching.md). Bits are only ever set in a
@@ -268,12 +319,12 @@ func scanRow(ca *[Words]uint64, ma uint64, c *Template, from, to int, best [topP
 		}
 		sim := float32(and) / float32(or)
 		key := uint64(sim*65535)<<32 | uint64(i)<<16 | uint64(from+jj)
-		p := topPerRow - 1
-		for p > 0 && key > best[p-1] {
-			best[p] = best[p-1]
-			p--
-		}
-		best[p] = key
+		// Insertion into the descending best with min and max (CMOV)
+		// instead of a shifting loop whose branches mispredict; like
+		// that loop it always replaces best[2] (keys are unique, and key
+		// can rank just below best[2] when both round to one similarity).
+		b0, b1 := best[0], best[1]
+		best[0], best[1], best[2] = max(b0, key), max(b1, min(b0, key)), min(b1, key)
 		if best[topPerRow-1] != 0 {
 			worst = float32(best[topPerRow-1]>>32) / 65535
 		}
@@ -469,7 +520,7 @@ func (m *Matcher) complete(c *Template, al *alignment) (int, float64) {
 		// one or two runs of the direction-sorted candidate.
 		d := a.Dir[i] + al.rot
 		lo, hi := d-uint16(tolDir), d+uint16(tolDir)
-		from, to := dirSearch(c.Dir, lo), dirSearch(c.Dir, hi+1)
+		from, to := m.dirSearch(c.Dir, lo), m.dirSearch(c.Dir, hi+1)
 		best, bestD := -1, lim
 		if lo <= hi {
 			best, bestD = m.nearest(c, px, py, from, to, best, bestD)

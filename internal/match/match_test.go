@@ -26,14 +26,27 @@ func TestGeometryConstants(t *testing.T) {
 }
 
 func TestDirSearch(t *testing.T) {
-	dirs := []uint16{10, 20, 20, 30, 65535}
+	dirs := []uint16{10, 20, 20, 30, 1 << 10, 5000, 5000, 65535}
+	m := &Matcher{}
+	m.indexDirs(dirs)
 	for _, tc := range []struct {
 		d    uint16
 		want int
-	}{{0, 0}, {10, 0}, {11, 1}, {20, 1}, {21, 3}, {30, 3}, {31, 4}, {65535, 4}} {
-		assert.Equal(t, tc.want, dirSearch(dirs, tc.d), "d=%d", tc.d)
+	}{{0, 0}, {10, 0}, {11, 1}, {20, 1}, {21, 3}, {30, 3}, {31, 4}, {1 << 10, 4}, {1<<10 + 1, 5}, {5000, 5}, {5001, 7}, {65535, 7}} {
+		assert.Equal(t, tc.want, m.dirSearch(dirs, tc.d), "d=%d", tc.d)
 	}
-	assert.Equal(t, 0, dirSearch(nil, 5))
+	// Every d: the first index whose direction is at least d.
+	for d := 0; d < 1<<16; d++ {
+		want := 0
+		for want < len(dirs) && dirs[want] < uint16(d) {
+			want++
+		}
+		if got := m.dirSearch(dirs, uint16(d)); got != want {
+			t.Fatalf("d=%d: %d, want %d", d, got, want)
+		}
+	}
+	m.indexDirs(nil)
+	assert.Equal(t, 0, m.dirSearch(nil, 5))
 }
 
 func TestHull(t *testing.T) {
