@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/openbms/bms/internal/fixtures"
+	"github.com/openbms/bms/internal/shareddata"
 	"github.com/openbms/bms/minutiae"
 )
 
@@ -267,7 +268,7 @@ func TestExtractConcurrent(t *testing.T) {
 	wg.Wait()
 }
 
-const realData = "../../shared/data/fingerprint"
+var realData = shareddata.Path("fingerprint")
 
 func skipWithoutData(t testing.TB, dir string) string {
 	p := filepath.Join(realData, dir)
