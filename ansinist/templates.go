@@ -506,6 +506,14 @@ func (r *Record) m1Template() (minutiae.Template, error) {
 // m1Points reads 9.139 cores or 9.140 deltas: x, y (pixels) and an optional
 // angle in units of 2°.
 func m1Points(r *Record, field int) []minutiae.SingularPoint {
+	pixels := func(x, y int) (float64, float64) { return float64(x), float64(y) }
+	return singularPoints(r, field, 1, 2, pixels)
+}
+
+// singularPoints reads a field of core or delta subfields "x, y, angle…":
+// pos converts the coordinates to pixels, each angle item is degPerUnit
+// degrees, and up to maxDirs of them are read.
+func singularPoints(r *Record, field, maxDirs int, degPerUnit float64, pos func(x, y int) (float64, float64)) []minutiae.SingularPoint {
 	f, ok := r.Field(field)
 	if !ok {
 		return nil
@@ -517,11 +525,16 @@ func m1Points(r *Record, field int) []minutiae.SingularPoint {
 		if !ok1 || !ok2 {
 			continue
 		}
-		p := minutiae.SingularPoint{X: clampU16(float64(x)), Y: clampU16(float64(y))}
-		if a, ok := item(s, 2); ok {
-			p.HasDirection = true
-			p.Directions = []minutiae.Angle{minutiae.AngleFromDegrees(float64(2 * a))}
+		fx, fy := pos(x, y)
+		p := minutiae.SingularPoint{X: clampU16(fx), Y: clampU16(fy)}
+		for k := 2; k < 2+maxDirs; k++ {
+			a, ok := item(s, k)
+			if !ok {
+				break
+			}
+			p.Directions = append(p.Directions, minutiae.AngleFromDegrees(degPerUnit*float64(a)))
 		}
+		p.HasDirection = len(p.Directions) > 0
 		out = append(out, p)
 	}
 	return out
@@ -597,32 +610,8 @@ func (r *Record) efsTemplate() (minutiae.Template, error) {
 		t.RidgeMethod = 2
 	}
 	// 9.320 cores: x, y, direction; 9.321 deltas: x, y, up, left, right.
-	efsPoints := func(field, dirs int) []minutiae.SingularPoint {
-		f, ok := r.Field(field)
-		if !ok {
-			return nil
-		}
-		var out []minutiae.SingularPoint
-		for _, s := range f.Subfields() {
-			x, ok1 := item(s, 0)
-			y, ok2 := item(s, 1)
-			if !ok1 || !ok2 {
-				continue
-			}
-			p := minutiae.SingularPoint{X: clampU16(px(x, eho)), Y: clampU16(px(y, evo))}
-			for k := 2; k < 2+dirs; k++ {
-				if a, ok := item(s, k); ok {
-					p.Directions = append(p.Directions, minutiae.AngleFromDegrees(float64(a)))
-				} else {
-					break
-				}
-			}
-			p.HasDirection = len(p.Directions) > 0
-			out = append(out, p)
-		}
-		return out
-	}
-	t.Cores = efsPoints(320, 1)
-	t.Deltas = efsPoints(321, 3)
+	efsPixels := func(x, y int) (float64, float64) { return px(x, eho), px(y, evo) }
+	t.Cores = singularPoints(r, 320, 1, 1, efsPixels)
+	t.Deltas = singularPoints(r, 321, 3, 1, efsPixels)
 	return t, nil
 }
