@@ -41,32 +41,7 @@ func (e *Extractor) enhance() {
 				continue
 			}
 			off := e.kernAlong[e.soidx[srow+cx/sub]]
-			wk := wa[:len(off)]
-			if x1-x0 == 4 {
-				// Four pixels share the kernel: one bounds check per tap.
-				i := row + x0 + pad
-				var s0, s1, s2, s3 float32
-				for k, o := range off {
-					q := img[i+int(o) : i+int(o)+4 : i+int(o)+4]
-					wt := wk[k]
-					s0 += wt * q[0]
-					s1 += wt * q[1]
-					s2 += wt * q[2]
-					s3 += wt * q[3]
-				}
-				d := sm[i : i+4 : i+4]
-				d[0], d[1], d[2], d[3] = s0, s1, s2, s3
-				x0 = x1
-				continue
-			}
-			for x := x0; x < x1; x++ {
-				i := row + x + pad
-				var s float32
-				for k, o := range off {
-					s += wk[k] * img[i+int(o)]
-				}
-				sm[i] = s
-			}
+			convolveRun(sm, img, row+x0+pad, row+x1+pad, off, wa[:len(off)])
 			x0 = x1
 		}
 	}
@@ -83,31 +58,37 @@ func (e *Extractor) enhance() {
 				continue
 			}
 			off := e.kernAcross[e.soidx[srow+x0/sub]]
-			g := e.wAcross[e.pbin[b]][:len(off)]
-			if x1-x0 == 4 {
-				i := row + x0 + pad
-				var s0, s1, s2, s3 float32
-				for k, o := range off {
-					q := sm[i+int(o) : i+int(o)+4 : i+int(o)+4]
-					wt := g[k]
-					s0 += wt * q[0]
-					s1 += wt * q[1]
-					s2 += wt * q[2]
-					s3 += wt * q[3]
-				}
-				d := enh[i : i+4 : i+4]
-				d[0], d[1], d[2], d[3] = s0, s1, s2, s3
-				continue
-			}
-			for x := x0; x < x1; x++ {
-				i := row + x + pad
-				var s float32
-				for k, o := range off {
-					s += g[k] * sm[i+int(o)]
-				}
-				enh[i] = s
-			}
+			convolveRun(enh, sm, row+x0+pad, row+x1+pad, off, e.wAcross[e.pbin[b]][:len(off)])
 		}
+	}
+}
+
+// convolveRun sets dst[i] = Σ wt[k]·src[i+off[k]] for i in [i0, i1): a run
+// of pixels sharing one kernel. A run of four (a whole sub-block, the usual
+// case) is done four pixels per tap, so each tap costs one bounds check.
+func convolveRun(dst, src []float32, i0, i1 int, off []int32, wt []float32) {
+	wt = wt[:len(off)]
+	if i1-i0 == 4 {
+		var s0, s1, s2, s3 float32
+		for k, o := range off {
+			j := i0 + int(o)
+			q := src[j : j+4 : j+4]
+			w := wt[k]
+			s0 += w * q[0]
+			s1 += w * q[1]
+			s2 += w * q[2]
+			s3 += w * q[3]
+		}
+		d := dst[i0 : i0+4 : i0+4]
+		d[0], d[1], d[2], d[3] = s0, s1, s2, s3
+		return
+	}
+	for i := i0; i < i1; i++ {
+		var s float32
+		for k, o := range off {
+			s += wt[k] * src[i+int(o)]
+		}
+		dst[i] = s
 	}
 }
 
