@@ -55,13 +55,20 @@ var (
 
 var extractors = sync.Pool{New: func() any { return extract.New() }}
 
-// ExtractImage is [Extract] for a decoded image: its stored resolution is
-// used unless opts.PPI is set.
+// MinPlausiblePPI is the lowest resolution a file may state for
+// ExtractImage to believe it: no fingerprint standard goes below 250 ppi,
+// while office software writes 72 or 96 dpi into images it never scanned
+// (one FCJ2020 file says 72).
+const MinPlausiblePPI = 250
+
+// ExtractImage is [Extract] for a decoded image: unless opts.PPI is set, the
+// resolution stored in the file is used when it is plausible (at least
+// MinPlausiblePPI), else the 500 ppi default.
 func ExtractImage(im *Image, opts ExtractOptions) (*Template, error) {
 	if im == nil || im.Gray == nil {
 		return nil, errors.New("minutiae: extract: nil image")
 	}
-	if opts.PPI == 0 {
+	if opts.PPI == 0 && im.PPI >= MinPlausiblePPI {
 		opts.PPI = im.PPI
 	}
 	return Extract(im.Gray, opts)

@@ -489,3 +489,25 @@ func BenchmarkExtractFVC(b *testing.B) {
 	b.ReportMetric(times[len(times)/2], "median-ms/image")
 	b.ReportMetric(sum/float64(len(times)), "ms/image")
 }
+
+func TestExtractImageDistrustsImplausibleResolution(t *testing.T) {
+	img := fixtures.RidgeImage(300, 400)
+	at := func(filePPI float64) *minutiae.Template {
+		tp, err := minutiae.ExtractImage(&minutiae.Image{Gray: img, PPI: filePPI}, minutiae.ExtractOptions{})
+		if err != nil {
+			t.Fatalf("file ppi %v: %v", filePPI, err)
+		}
+		return tp
+	}
+	// A stated 72 dpi is ignored (500 ppi assumed); a stated 1000 ppi is used.
+	if got := at(72).ResolutionX; got != 197 {
+		t.Errorf("72 dpi file: resolution %d px/cm, want 197 (500 ppi assumed)", got)
+	}
+	if got := at(1000).ResolutionX; got != 394 {
+		t.Errorf("1000 ppi file: resolution %d px/cm, want 394", got)
+	}
+	tp, err := minutiae.ExtractImage(&minutiae.Image{Gray: img, PPI: 72}, minutiae.ExtractOptions{PPI: 400})
+	if err != nil || tp.ResolutionX != 157 {
+		t.Errorf("an explicit PPI wins: %v, %d px/cm", err, tp.ResolutionX)
+	}
+}

@@ -31,7 +31,7 @@ func runCompare(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("compare", stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	fmr := fs.Float64("fmr", minutiae.DefaultFMR, "false-match rate of the decision threshold")
-	ppi := fs.Float64("ppi", 0, "resolution of image inputs that state none (0: 500)")
+	ppi := fs.Float64("ppi", 0, "resolution of image inputs that state none (0: the file's, when it states at least 250 ppi, else 500)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -147,9 +147,5 @@ func loadFingerTemplate(path string, ppi float64) (*minutiae.Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := minutiae.ExtractOptions{PPI: ppi}
-	if opts.PPI == 0 {
-		opts.PPI = img.PPI
-	}
-	return minutiae.Extract(img.Gray, opts)
+	return minutiae.ExtractImage(img, minutiae.ExtractOptions{PPI: ppi})
 }

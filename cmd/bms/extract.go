@@ -29,7 +29,7 @@ func runExtract(args []string, stdout, stderr io.Writer) error {
 	impression := fs.String("impression", "plain", "impression mode: plain, rolled, latent, palm")
 	outDir := fs.String("o", "", "output directory (required)")
 	debugDir := fs.String("debug", "", "directory for debug overlays (mask, orientation, enhanced, skeleton, minutiae)")
-	ppi := fs.Float64("ppi", 0, "image resolution when the files do not state a trustworthy one (0: from the file, else 500)")
+	ppi := fs.Float64("ppi", 0, "image resolution (0: the file's, when it states at least 250 ppi, else 500)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "images extracted at once")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -95,16 +95,13 @@ func extractOne(path string, f minutiae.Format, mode minutiae.Impression, ppi fl
 		return "", err
 	}
 	opts := minutiae.ExtractOptions{Impression: mode, PPI: ppi}
-	if opts.PPI == 0 {
-		opts.PPI = img.PPI
-	}
 	var dbg *minutiae.ExtractDebug
 	if debugDir != "" {
 		dbg = new(minutiae.ExtractDebug)
 		opts.Debug = dbg
 	}
 	start := time.Now()
-	t, err := minutiae.Extract(img.Gray, opts)
+	t, err := minutiae.ExtractImage(img, opts)
 	if err != nil {
 		return "", err
 	}
