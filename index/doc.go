@@ -1,8 +1,15 @@
-// Package index is the gallery machinery shared by every modality: dense
-// internal IDs mapped to external record IDs, structure-of-arrays storage,
-// roaring-bitmap filters (category, owner, deletion, access rights),
-// sharding over cores and bounded top-k selection.
+// Package index is the gallery machinery shared by every modality.
 //
-// This package is built by a later issue; until then it holds only this
-// description.
+// A gallery stores its templates in structure-of-arrays form addressed by a
+// dense internal ID (uint32, assigned in insertion order and never reused).
+// IDMap maps those IDs to the caller's external record IDs and back. A Filter
+// (a roaring bitmap of allowed IDs, or "everything") restricts a search to the
+// records an actor may see — alert category, owner Member State, deletion,
+// access rights — and is applied inside the scan, not after it. A scan is cut
+// into Ranges and run on several cores (ScanParallel, golang.org/x/sync); each
+// worker keeps a bounded TopK and the workers' lists are merged at the end.
+//
+// Data flow of a 1:N search:
+//
+//	probe → [ranges of dense IDs] → kernel scores per range → Filter → TopK per worker → Merge → IDMap.External
 package index
