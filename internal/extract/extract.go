@@ -103,9 +103,11 @@ type Extractor struct {
 	bw, bh       int
 
 	img, smooth, enh []float32 // padded pw×ph
+	blur             []float32 // padded pw×ph, binomial-blurred img for orientation
 
 	// Per block.
-	bxx, byy, bxy  []float32
+	bxx, byy, bxy  []float32 // structure tensor of the blurred image, per block
+	rxx, ryy, rxy  []float32 // structure tensor of the raw image, per block
 	vx, vy, coh    []float32
 	lcoh           []float32
 	energy         []float32
@@ -189,11 +191,15 @@ func (e *Extractor) setup(w, h int, latent bool) {
 	n := e.pw * e.ph
 	e.img = grow(e.img, n)
 	e.smooth = grow(e.smooth, n)
+	e.blur = grow(e.blur, n)
 	e.enh = grow(e.enh, n)
 	nb := e.bw * e.bh
 	e.bxx = grow(e.bxx, nb)
 	e.byy = grow(e.byy, nb)
 	e.bxy = grow(e.bxy, nb)
+	e.rxx = grow(e.rxx, nb)
+	e.ryy = grow(e.ryy, nb)
+	e.rxy = grow(e.rxy, nb)
 	e.vx = grow(e.vx, nb)
 	e.vy = grow(e.vy, nb)
 	e.coh = grow(e.coh, nb)

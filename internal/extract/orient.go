@@ -11,16 +11,36 @@ import (
 // coherence and the quantised ridge orientation per block.
 func (e *Extractor) orientation() {
 	pw, w, h := e.pw, e.w, e.h
-	img := e.img
+	img, bl := e.img, e.blur
+	// A [1 2 1]/4 binomial blur in both directions first: on dry prints
+	// whose ridges break into dots, Sobel on the raw image sees the dots'
+	// round edges and the orientation drifts; the blurred image keeps the
+	// ridge's direction. Segmentation still uses the raw gradients, whose
+	// energy separates print from smooth background better.
+	// Over the whole padded buffer but its outer ring: the frequency
+	// estimate reads it up to a ridge signature's reach beyond the image.
+	for y := 1 - pad; y < h+pad-1; y++ {
+		r := (y + pad) * pw
+		for x := 1 - pad; x < w+pad-1; x++ {
+			i := r + x + pad
+			bl[i] = (img[i-pw-1] + 2*img[i-pw] + img[i-pw+1] +
+				2*img[i-1] + 4*img[i] + 2*img[i+1] +
+				img[i+pw-1] + 2*img[i+pw] + img[i+pw+1]) * (1.0 / 16)
+		}
+	}
 	for y := range h {
 		by := y / blk
 		r := (y + pad) * pw
 		for x := range w {
 			i := r + x + pad
-			// Sobel.
+			b := by*e.bw + x/blk
 			gx := (img[i-pw+1] + 2*img[i+1] + img[i+pw+1]) - (img[i-pw-1] + 2*img[i-1] + img[i+pw-1])
 			gy := (img[i+pw-1] + 2*img[i+pw] + img[i+pw+1]) - (img[i-pw-1] + 2*img[i-pw] + img[i-pw+1])
-			b := by*e.bw + x/blk
+			e.rxx[b] += gx * gx
+			e.ryy[b] += gy * gy
+			e.rxy[b] += gx * gy
+			gx = (bl[i-pw+1] + 2*bl[i+1] + bl[i+pw+1]) - (bl[i-pw-1] + 2*bl[i-1] + bl[i+pw-1])
+			gy = (bl[i+pw-1] + 2*bl[i+pw] + bl[i+pw+1]) - (bl[i-pw-1] + 2*bl[i-pw] + bl[i-pw+1])
 			e.bxx[b] += gx * gx
 			e.byy[b] += gy * gy
 			e.bxy[b] += gx * gy
@@ -28,7 +48,7 @@ func (e *Extractor) orientation() {
 	}
 	bw, bh := e.bw, e.bh
 	for b := range e.bxx {
-		e.energy[b] = e.bxx[b] + e.byy[b]
+		e.energy[b] = e.rxx[b] + e.ryy[b]
 	}
 	const r = 2
 	for by := range bh {
@@ -39,7 +59,7 @@ func (e *Extractor) orientation() {
 					b := j*bw + i
 					sx += e.bxx[b] - e.byy[b]
 					sy += 2 * e.bxy[b]
-					se += e.energy[b]
+					se += e.bxx[b] + e.byy[b]
 				}
 			}
 			b := by*bw + bx
@@ -49,8 +69,8 @@ func (e *Extractor) orientation() {
 			for j := max(0, by-1); j <= min(bh-1, by+1); j++ {
 				for i := max(0, bx-1); i <= min(bw-1, bx+1); i++ {
 					c := j*bw + i
-					lx += e.bxx[c] - e.byy[c]
-					ly += 2 * e.bxy[c]
+					lx += e.rxx[c] - e.ryy[c]
+					ly += 2 * e.rxy[c]
 					le += e.energy[c]
 				}
 			}
@@ -307,8 +327,8 @@ func (e *Extractor) frequency() {
 	for b := range per {
 		per[b] = 0
 	}
-	for by := 0; by < bh; by += 2 {
-		for bx := 0; bx < bw; bx += 2 {
+	for by := 0; by < bh; by++ {
+		for bx := 0; bx < bw; bx++ {
 			b := by*bw + bx
 			if e.mask[b] == 0 || e.coh[b] < 0.2 {
 				continue
@@ -328,7 +348,7 @@ func (e *Extractor) frequency() {
 				base := c + int(math.Round(float64(t)*cs))*pw + int(math.Round(-float64(t)*sn))
 				var s float32
 				for _, a := range along {
-					s += e.img[base+a]
+					s += e.blur[base+a]
 				}
 				sig[t+half] = s
 			}
