@@ -13,9 +13,11 @@ const (
 	sub = 4  // the enhancement's orientation grid, interpolated between blocks
 	pad = 18 // replicated margin of the float buffers: the reach of the filters
 
-	alongReach  = 8 // half length of the along-ridge smoothing
-	alongStep   = 1 // taps every other pixel were faster but lost accuracy on FVC2000 DB2/DB3
-	acrossReach = 8 // half length of the across-ridge band-pass
+	alongReach  = 8  // half length of the along-ridge smoothing
+	alongStep   = 1  // taps every other pixel were faster but lost accuracy on FVC2000 DB2/DB3
+	acrossReach = 8  // half length of the across-ridge band-pass
+	sigHalf     = 16 // half length of the period estimate's ridge signature
+	sigAlong    = 5  // pixels averaged along the ridge per signature step
 	nOrient     = 16
 
 	// minBlocks is the smallest foreground, in blocks, of a plain print:
@@ -114,6 +116,7 @@ type Extractor struct {
 	mask, dist     []uint8
 	act            []bool
 	oidx, pbin     []uint8
+	qper           []uint8 // per block: the period reading rounded to a bin, 0 for none
 	soidx          []uint8 // orientation per sub-block
 	sbw, sbh       int
 	period, tmpb   []float32
@@ -124,6 +127,7 @@ type Extractor struct {
 	cands          []cand
 	kernAlong      [nOrient][]int32
 	kernAcross     [nOrient][]int32
+	kernSig        [nOrient][]int32 // ridge signature: sigAlong offsets per across step
 	wAlong         []float32
 	wAcross        [maxPeriod + 1][]float32
 	kernStrideW    int
@@ -212,6 +216,7 @@ func (e *Extractor) setup(w, h int, latent bool) {
 	e.sbw, e.sbh = (w+sub-1)/sub, (h+sub-1)/sub
 	e.soidx = grow(e.soidx, e.sbw*e.sbh)
 	e.pbin = grow(e.pbin, nb)
+	e.qper = grow(e.qper, nb)
 	e.period = grow(e.period, nb)
 	e.tmpb = grow(e.tmpb, nb)
 	e.skel = grow(e.skel, (w+2)*(h+2))
@@ -273,6 +278,19 @@ func (e *Extractor) buildKernels(reach int) {
 			b[t+acrossReach] = int32(math.Round(float64(t)*c))*int32(pw) + int32(math.Round(-float64(t)*s))
 		}
 		e.kernAcross[o] = b
+		// The ridge signature of the period estimate: 2·sigHalf+1 steps
+		// across the ridge, each the sum of sigAlong pixels 2 px apart
+		// along it.
+		sg := make([]int32, 0, (2*sigHalf+1)*sigAlong)
+		for t := -sigHalf; t <= sigHalf; t++ {
+			for k := range sigAlong {
+				d := float64(2*k - (sigAlong - 1))
+				row := math.Round(float64(t)*c) + math.Round(d*s)
+				col := math.Round(-float64(t)*s) + math.Round(d*c)
+				sg = append(sg, int32(row)*int32(pw)+int32(col))
+			}
+		}
+		e.kernSig[o] = sg
 	}
 	for T := minPeriod; T <= maxPeriod; T++ {
 		g := make([]float32, 2*acrossReach+1)

@@ -19,31 +19,49 @@ func (e *Extractor) orientation() {
 	// energy separates print from smooth background better.
 	// Over the whole padded buffer but its outer ring: the frequency
 	// estimate reads it up to a ridge signature's reach beyond the image.
-	for y := 1 - pad; y < h+pad-1; y++ {
-		r := (y + pad) * pw
-		for x := 1 - pad; x < w+pad-1; x++ {
-			i := r + x + pad
-			bl[i] = (img[i-pw-1] + 2*img[i-pw] + img[i-pw+1] +
-				2*img[i-1] + 4*img[i] + 2*img[i+1] +
-				img[i+pw-1] + 2*img[i+pw] + img[i+pw+1]) * (1.0 / 16)
+	// Separable: rows into the enhancement's scratch buffer (not yet in
+	// use), then columns.
+	tmp := e.smooth
+	for y := 0; y < e.ph; y++ {
+		r := y * pw
+		for x := 1; x < pw-1; x++ {
+			i := r + x
+			tmp[i] = img[i-1] + 2*img[i] + img[i+1]
+		}
+	}
+	for y := 1; y < e.ph-1; y++ {
+		r := y * pw
+		for x := 1; x < pw-1; x++ {
+			i := r + x
+			bl[i] = (tmp[i-pw] + 2*tmp[i] + tmp[i+pw]) * (1.0 / 16)
 		}
 	}
 	for y := range h {
-		by := y / blk
+		brow := (y / blk) * e.bw
 		r := (y + pad) * pw
-		for x := range w {
-			i := r + x + pad
-			b := by*e.bw + x/blk
-			gx := (img[i-pw+1] + 2*img[i+1] + img[i+pw+1]) - (img[i-pw-1] + 2*img[i-1] + img[i+pw-1])
-			gy := (img[i+pw-1] + 2*img[i+pw] + img[i+pw+1]) - (img[i-pw-1] + 2*img[i-pw] + img[i-pw+1])
-			e.rxx[b] += gx * gx
-			e.ryy[b] += gy * gy
-			e.rxy[b] += gx * gy
-			gx = (bl[i-pw+1] + 2*bl[i+1] + bl[i+pw+1]) - (bl[i-pw-1] + 2*bl[i-1] + bl[i+pw-1])
-			gy = (bl[i+pw-1] + 2*bl[i+pw] + bl[i+pw+1]) - (bl[i-pw-1] + 2*bl[i-pw] + bl[i-pw+1])
-			e.bxx[b] += gx * gx
-			e.byy[b] += gy * gy
-			e.bxy[b] += gx * gy
+		for x0 := 0; x0 < w; x0 += blk {
+			// Sums over the block's row segment in registers, then one
+			// update of each block total.
+			var rxx, ryy, rxy, bxx, byy, bxy float32
+			for i := r + x0 + pad; i < r+min(x0+blk, w)+pad; i++ {
+				gx := (img[i-pw+1] + 2*img[i+1] + img[i+pw+1]) - (img[i-pw-1] + 2*img[i-1] + img[i+pw-1])
+				gy := (img[i+pw-1] + 2*img[i+pw] + img[i+pw+1]) - (img[i-pw-1] + 2*img[i-pw] + img[i-pw+1])
+				rxx += gx * gx
+				ryy += gy * gy
+				rxy += gx * gy
+				gx = (bl[i-pw+1] + 2*bl[i+1] + bl[i+pw+1]) - (bl[i-pw-1] + 2*bl[i-1] + bl[i+pw-1])
+				gy = (bl[i+pw-1] + 2*bl[i+pw] + bl[i+pw+1]) - (bl[i-pw-1] + 2*bl[i-pw] + bl[i-pw+1])
+				bxx += gx * gx
+				byy += gy * gy
+				bxy += gx * gy
+			}
+			b := brow + x0/blk
+			e.rxx[b] += rxx
+			e.ryy[b] += ryy
+			e.rxy[b] += rxy
+			e.bxx[b] += bxx
+			e.byy[b] += byy
+			e.bxy[b] += bxy
 		}
 	}
 	bw, bh := e.bw, e.bh
@@ -321,8 +339,7 @@ func (e *Extractor) distance() {
 // reading take the median of the print.
 func (e *Extractor) frequency() {
 	bw, bh, pw := e.bw, e.bh, e.pw
-	const half = 16
-	var sig [2*half + 1]float32
+	var sig [2*sigHalf + 1]float32
 	per := e.period
 	for b := range per {
 		per[b] = 0
@@ -336,21 +353,13 @@ func (e *Extractor) frequency() {
 			cx := min(bx*blk+blk/2, e.w-1) + pad
 			cy := min(by*blk+blk/2, e.h-1) + pad
 			c := cy*pw + cx
-			th := float64(e.oidx[b]) * math.Pi / nOrient
-			sn, cs := math.Sincos(th)
-			var along [5]int
-			for k := range along {
-				d := float64(2*k - 4)
-				along[k] = int(math.Round(d*sn))*pw + int(math.Round(d*cs))
-			}
-			for t := -half; t <= half; t++ {
-				// Across the ridge: the normal (-sin, cos).
-				base := c + int(math.Round(float64(t)*cs))*pw + int(math.Round(-float64(t)*sn))
+			offs := e.kernSig[e.oidx[b]]
+			for t := range sig {
 				var s float32
-				for _, a := range along {
-					s += e.blur[base+a]
+				for _, o := range offs[t*sigAlong : (t+1)*sigAlong] {
+					s += e.blur[c+int(o)]
 				}
-				sig[t+half] = s
+				sig[t] = s
 			}
 			per[b] = signaturePeriod(sig[:])
 		}
@@ -367,24 +376,42 @@ func (e *Extractor) frequency() {
 		slices.Sort(vals)
 		glob = vals[len(vals)/2]
 	}
-	var nbuf [25]float32
+	// The period bin of a block is the rounded upper median of the readings
+	// in its 5×5-block window. Rounding keeps order, so that is the upper
+	// median of the rounded readings: a histogram over the few bins instead
+	// of a selection over floats in every block.
+	gbin := uint8(min(maxPeriod, max(minPeriod, int(math.Round(float64(glob))))))
+	qb := e.qper[:len(per)]
+	for b, v := range per {
+		qb[b] = 0
+		if v > 0 {
+			qb[b] = uint8(min(maxPeriod, max(minPeriod, int(math.Round(float64(v))))))
+		}
+	}
 	for by := range bh {
 		for bx := range bw {
-			b := by*bw + bx
-			n := nbuf[:0]
+			var hist [maxPeriod + 1]uint8
+			n := 0
 			for j := max(0, by-2); j <= min(bh-1, by+2); j++ {
 				for i := max(0, bx-2); i <= min(bw-1, bx+2); i++ {
-					if v := per[j*bw+i]; v > 0 {
-						n = append(n, v)
+					if v := qb[j*bw+i]; v > 0 {
+						hist[v]++
+						n++
 					}
 				}
 			}
-			T := glob
-			if len(n) >= 2 {
-				slices.Sort(n)
-				T = n[len(n)/2]
+			bin := gbin
+			if n >= 2 {
+				k := n / 2 // 0-based rank of the upper median
+				for v := minPeriod; v <= maxPeriod; v++ {
+					if k < int(hist[v]) {
+						bin = uint8(v)
+						break
+					}
+					k -= int(hist[v])
+				}
 			}
-			e.pbin[b] = uint8(min(maxPeriod, max(minPeriod, int(math.Round(float64(T))))))
+			e.pbin[by*bw+bx] = bin
 		}
 	}
 }
