@@ -6,17 +6,22 @@
 //
 // # Pipeline
 //
-//  1. Orientation: Sobel gradients, structure tensor summed per 8×8 block,
-//     doubled-angle field smoothed over 5×5 blocks (40 px, about four ridge
-//     periods); coherence from the same sums.
-//  2. Segmentation: blocks with gradient energy above 5 % of the image's
-//     95th percentile and 3×3-block coherence above 0.12, two majority
+//  1. Orientation: Sobel gradients of a [1 2 1]/4-blurred copy of the image
+//     (so that pores and ridges broken into dots do not steer it),
+//     structure tensor summed per 8×8 block, doubled-angle field smoothed
+//     over 5×5 blocks (40 px, about four ridge periods); coherence from the
+//     same sums.
+//  2. Segmentation: from the raw image's gradients — blocks with gradient
+//     energy above 5 % of the image's 95th percentile and 3×3-block
+//     coherence above 0.12, two majority
 //     votes, holes filled, largest component kept (all components for palm
 //     tiles), intersected with the caller's ROI. A chessboard distance to
 //     the background, in blocks, drives the border rule.
-//  3. Ridge period: on every other block, the grey profile across the ridges
-//     (33 samples, each the mean of 5 along the ridge), mean spacing of its
-//     minima, 5×5-block median; blocks without a reading take the print's
+//  3. Ridge period: in every block, the profile of the blurred image across
+//     the ridges (33 samples, each the sum of 5 along the ridge), mean
+//     spacing of its minima (on the raw image dots add minima and the
+//     period comes out short), 5×5-block median of the readings rounded to
+//     whole pixels; blocks without a reading take the print's
 //     median (9 px when there is none).
 //  4. Contextual enhancement, separable in each block's frame: a Gaussian
 //     along the ridge (17 taps, σ 4 px) and an even Gabor across it

@@ -35,7 +35,7 @@ const (
 	// Run accepts: below four blocks there is no orientation field to speak of.
 	MinSize = 4 * blk
 	// MaxPixels bounds the working image of one Run (a tile in palm mode):
-	// the scratch memory is about 21 bytes a pixel, so at most ~350 MiB.
+	// the scratch memory is about 25 bytes a pixel, so at most ~400 MiB.
 	MaxPixels = 16 << 20
 )
 
