@@ -1,10 +1,22 @@
-// Package afis is the 1:N identification engine: it searches a probe (one
-// finger, a ten-print record, a latent or a palm) against a gallery of
-// prepared templates and returns ranked candidates with calibrated scores.
+// Package afis is the 1:N identification engine for friction-ridge prints:
+// it searches a probe — one finger, a ten-print record, a latent or a palm —
+// against a gallery of records and returns ranked records with fused,
+// calibrated scores.
 //
-// Data flows from minutiae templates, prepared once at enrolment into
-// structure-of-arrays galleries held by package index, through SIMD
-// comparison kernels selected at start-up, to a bounded top-k and score
-// fusion across fingers. This package is built by a later issue; until then
-// it holds only this description.
+// Data flow:
+//
+//	enrolment: minutiae.Record (views: fingers, palms, latents)
+//	  → minutiae.Prepare per view → one shared minutiae.Arena (structure of arrays)
+//	  + per-record finger ranges, positions and impressions (a published snapshot)
+//	search:    probe record → one minutiae.Matcher per probe view
+//	  → records split into ranges (index.Split), scanned on all cores (index.ScanParallel)
+//	  → per record: each probe view against the compatible gallery views
+//	    (same finger position; anything for latents and unknown positions;
+//	    palms against palms), best score per probe view, summed over views
+//	  → index.Filter (category, owner, access) and deletions applied inside the scan
+//	  → bounded index.TopK per range → merged → candidates with FMR estimates
+//
+// A search reads one immutable snapshot of the gallery: records added or
+// removed while it runs are not seen by it, later searches see them. Adding
+// and removing take a writer lock; searching takes none.
 package afis

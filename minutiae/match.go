@@ -89,7 +89,8 @@ func matchPoints(t *Template) ([]match.Point, error) {
 // Matcher is not safe for concurrent use (it owns the comparison's scratch
 // memory): use [Matcher.Clone] to give each goroutine its own.
 type Matcher struct {
-	m *match.Matcher
+	m    *match.Matcher
+	view match.Template // CompareAt's window into an arena
 }
 
 // NewMatcher prepares probe for comparisons.

@@ -1,0 +1,263 @@
+package afis
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/openbms/bms/bench"
+	"github.com/openbms/bms/index"
+	"github.com/openbms/bms/minutiae"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// tenPrint makes a record of fingers at positions 1–10.
+func tenPrint(fingers []*minutiae.Template) *minutiae.Record {
+	rec := &minutiae.Record{}
+	for i, f := range fingers {
+		v := *f
+		v.Position = minutiae.Position(i + 1)
+		v.Impression = minutiae.LiveRolled
+		rec.Views = append(rec.Views, v)
+	}
+	return rec
+}
+
+func single(t *minutiae.Template) *minutiae.Record { return &minutiae.Record{Views: []minutiae.Template{*t}} }
+
+func TestIdentifyFindsTheMateFirst(t *testing.T) {
+	s := bench.NewSynth(11)
+	g := NewGallery()
+	fingers := make([]*minutiae.Template, 300)
+	for i := range fingers {
+		fingers[i] = s.Finger()
+		require.NoError(t, g.Add(fmt.Sprintf("P%03d", i), single(fingers[i])))
+	}
+	assert.Equal(t, 300, g.Len())
+	hits := 0
+	for i := 0; i < 300; i += 10 {
+		cands, err := g.Identify(context.Background(), single(s.Impression(fingers[i])), SearchOptions{K: 5})
+		require.NoError(t, err)
+		require.NotEmpty(t, cands)
+		assert.LessOrEqual(t, len(cands), 5)
+		for j := 1; j < len(cands); j++ {
+			assert.GreaterOrEqual(t, cands[j-1].Score, cands[j].Score, "ranked")
+		}
+		if cands[0].ID == fmt.Sprintf("P%03d", i) {
+			hits++
+			assert.Less(t, cands[0].FMR, 1e-3)
+			assert.Equal(t, 0, cands[0].Views[0].View)
+		}
+	}
+	assert.GreaterOrEqual(t, hits, 27, "rank-1 hits of 30 mated searches")
+}
+
+func TestIdentifyThreadsAgree(t *testing.T) {
+	s := bench.NewSynth(12)
+	g := NewGallery()
+	var probe *minutiae.Template
+	for i := range 500 {
+		f := s.Finger()
+		if i == 250 {
+			probe = s.Impression(f)
+		}
+		require.NoError(t, g.Add(fmt.Sprint(i), single(f)))
+	}
+	one, err := g.Identify(context.Background(), single(probe), SearchOptions{K: 20, Threads: 1})
+	require.NoError(t, err)
+	two, err := g.Identify(context.Background(), single(probe), SearchOptions{K: 20, Threads: 2})
+	require.NoError(t, err)
+	assert.Equal(t, one, two)
+	assert.Equal(t, "250", one[0].ID)
+}
+
+func TestTenPrintSearchReturnsTheRecord(t *testing.T) {
+	s := bench.NewSynth(13)
+	g := NewGallery()
+	var mate []*minutiae.Template
+	for r := range 40 {
+		fs := make([]*minutiae.Template, 10)
+		for i := range fs {
+			fs[i] = s.Finger()
+		}
+		if r == 17 {
+			mate = fs
+		}
+		require.NoError(t, g.Add(fmt.Sprintf("TP%02d", r), tenPrint(fs)))
+	}
+	// The probe lacks two fingers and has the others re-captured.
+	probeFingers := make([]*minutiae.Template, 0, 10)
+	for _, f := range mate {
+		probeFingers = append(probeFingers, s.Impression(f))
+	}
+	probe := tenPrint(probeFingers)
+	probe.Views = append(probe.Views[:3], probe.Views[5:]...)
+	cands, err := g.Identify(context.Background(), probe, SearchOptions{K: 3})
+	require.NoError(t, err)
+	require.NotEmpty(t, cands)
+	assert.Equal(t, "TP17", cands[0].ID)
+	require.Len(t, cands[0].Views, 8)
+	for _, v := range cands[0].Views {
+		// Position-aware: each probe finger met its own position.
+		assert.Equal(t, probe.Views[v.Probe].Position, v.Position)
+	}
+	if len(cands) > 1 {
+		assert.Greater(t, cands[0].Score, 3*cands[1].Score, "fused evidence of eight fingers")
+	}
+	assert.Less(t, cands[0].FMR, 1e-20)
+}
+
+func TestLatentSearchIgnoresPositions(t *testing.T) {
+	s := bench.NewSynth(14)
+	g := NewGallery()
+	var mate *minutiae.Template
+	for r := range 30 {
+		fs := make([]*minutiae.Template, 10)
+		for i := range fs {
+			fs[i] = s.Finger()
+		}
+		if r == 5 {
+			mate = fs[7]
+		}
+		require.NoError(t, g.Add(fmt.Sprintf("TP%02d", r), tenPrint(fs)))
+	}
+	lat := s.Impression(mate)
+	lat.Impression = minutiae.LatentImpression
+	lat.Position = minutiae.RightThumb // a wrong guess must not matter for a latent
+	cands, err := g.Identify(context.Background(), single(lat), SearchOptions{K: 1})
+	require.NoError(t, err)
+	require.Len(t, cands, 1)
+	assert.Equal(t, "TP05", cands[0].ID)
+	assert.Equal(t, minutiae.LeftMiddle, cands[0].Views[0].Position, "fs[7] is position 8")
+
+	// The same impression as a plain thumb print: position-aware, no hit.
+	lat.Impression = minutiae.LivePlain
+	cands, err = g.Identify(context.Background(), single(lat), SearchOptions{K: 1})
+	require.NoError(t, err)
+	if len(cands) > 0 {
+		assert.NotEqual(t, "TP05", cands[0].ID)
+	}
+}
+
+func TestFilterRemoveAndCompact(t *testing.T) {
+	s := bench.NewSynth(15)
+	g := NewGallery()
+	fingers := make([]*minutiae.Template, 100)
+	for i := range fingers {
+		fingers[i] = s.Finger()
+		require.NoError(t, g.Add(fmt.Sprint(i), single(fingers[i])))
+	}
+	probe := single(s.Impression(fingers[42]))
+	ctx := context.Background()
+
+	dense, ok := g.Dense("42")
+	require.True(t, ok)
+	others := roaring.New()
+	others.AddRange(0, 100)
+	others.Remove(dense)
+	cands, err := g.Identify(ctx, probe, SearchOptions{K: 100, Filter: index.AllowOnly(others)})
+	require.NoError(t, err)
+	for _, c := range cands {
+		assert.NotEqual(t, "42", c.ID, "filtered out inside the scan")
+	}
+
+	before := g.Bytes()
+	require.NoError(t, g.Remove("42"))
+	assert.ErrorIs(t, g.Remove("42"), ErrUnknownRecord)
+	cands, err = g.Identify(ctx, probe, SearchOptions{K: 100})
+	require.NoError(t, err)
+	for _, c := range cands {
+		assert.NotEqual(t, "42", c.ID, "removed")
+	}
+	assert.Equal(t, 99, g.Len())
+	assert.Equal(t, 99, g.Views())
+	g.Compact()
+	assert.Less(t, g.Bytes(), before, "compaction drops the removed record's data")
+	cands2, err := g.Identify(ctx, probe, SearchOptions{K: 100})
+	require.NoError(t, err)
+	assert.Equal(t, cands, cands2, "compaction changes no result")
+
+	// Re-enrolling the ID stores the new data under a new dense ID.
+	require.NoError(t, g.Add("42", single(fingers[42])))
+	cands, err = g.Identify(ctx, probe, SearchOptions{K: 1})
+	require.NoError(t, err)
+	assert.Equal(t, "42", cands[0].ID)
+}
+
+func TestAddAndSearchConcurrently(t *testing.T) {
+	s := bench.NewSynth(16)
+	g := NewGallery()
+	first := s.Finger()
+	require.NoError(t, g.Add("first", single(first)))
+	var more []*minutiae.Template
+	for range 200 {
+		more = append(more, s.Finger())
+	}
+	probe := single(s.Impression(first))
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i, f := range more {
+			assert.NoError(t, g.Add(fmt.Sprint(i), single(f)))
+			if i%50 == 49 {
+				assert.NoError(t, g.Remove(fmt.Sprint(i-10)))
+			}
+		}
+	}()
+	for range 20 {
+		cands, err := g.Identify(context.Background(), probe, SearchOptions{K: 3, Threads: 2})
+		require.NoError(t, err)
+		require.NotEmpty(t, cands)
+		assert.Equal(t, "first", cands[0].ID)
+	}
+	wg.Wait()
+	assert.Equal(t, 197, g.Len())
+}
+
+func TestBadInput(t *testing.T) {
+	g := NewGallery()
+	assert.ErrorIs(t, g.Add("x", nil), ErrEmptyRecord)
+	assert.ErrorIs(t, g.Add("x", &minutiae.Record{}), ErrEmptyRecord)
+	big := &minutiae.Record{Views: make([]minutiae.Template, MaxViewsPerRecord+1)}
+	assert.ErrorIs(t, g.Add("x", big), ErrTooManyViews)
+	assert.Error(t, g.Add("", single(bench.NewSynth(1).Finger())))
+	_, err := g.Identify(context.Background(), nil, SearchOptions{})
+	assert.ErrorIs(t, err, ErrEmptyRecord)
+
+	cands, err := g.Identify(context.Background(), single(bench.NewSynth(2).Finger()), SearchOptions{})
+	require.NoError(t, err)
+	assert.Empty(t, cands, "empty gallery")
+
+	require.NoError(t, g.Add("a", single(bench.NewSynth(3).Finger())))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = g.Identify(ctx, single(bench.NewSynth(2).Finger()), SearchOptions{})
+	assert.ErrorIs(t, err, context.Canceled)
+}
+
+func TestCompatible(t *testing.T) {
+	fv := func(p minutiae.Position) view { return view{pos: p} }
+	for _, tc := range []struct {
+		a, b view
+		want bool
+	}{
+		{fv(minutiae.RightIndex), fv(minutiae.RightIndex), true},
+		{fv(minutiae.RightIndex), fv(minutiae.LeftIndex), false},
+		{fv(minutiae.UnknownFinger), fv(minutiae.LeftIndex), true},
+		{fv(minutiae.PlainRightThumb), fv(minutiae.RightThumb), true},
+		{fv(minutiae.PlainRightFour), fv(minutiae.RightRing), true},
+		{fv(minutiae.PlainRightFour), fv(minutiae.LeftRing), false},
+		{fv(minutiae.PlainThumbs), fv(minutiae.LeftThumb), true},
+		{fv(minutiae.RightFullPalm), fv(minutiae.RightWritersPalm), true},
+		{fv(minutiae.RightFullPalm), fv(minutiae.RightIndex), false},
+		{view{pos: minutiae.RightIndex, latent: true}, fv(minutiae.LeftFullPalm), true},
+		{fv(minutiae.UnknownFinger), fv(minutiae.UnknownPalm), false},
+	} {
+		assert.Equal(t, tc.want, compatible(tc.a, tc.b), "%v vs %v", tc.a.pos, tc.b.pos)
+		assert.Equal(t, tc.want, compatible(tc.b, tc.a), "symmetric: %v vs %v", tc.b.pos, tc.a.pos)
+	}
+}
