@@ -24,6 +24,7 @@ var commands = map[string]command{
 	"calibrate": {"measure score ↔ FMR on a dataset and optionally write the default table: finger [-layout L] [-write FILE] DIR", runCalibrate},
 	"eval":      {"accuracy on a fingerprint dataset: finger [-layout fvc|fcj2020] [-protocol fvc|full] [-json] [-out DIR] DIR", runEval},
 	"extract":   {"extract minutiae templates from images: [-format F] [-impression M] [-debug DIR] -o DIR IMAGE...", runExtract},
+	"dna":       {"DNA profiles: match|kinship|search|simulate [--json] ... (bms dna help)", runDNA},
 }
 
 // errUsage marks errors whose message is a usage hint (exit status 2).
