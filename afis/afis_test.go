@@ -26,7 +26,9 @@ func tenPrint(fingers []*minutiae.Template) *minutiae.Record {
 	return rec
 }
 
-func single(t *minutiae.Template) *minutiae.Record { return &minutiae.Record{Views: []minutiae.Template{*t}} }
+func single(t *minutiae.Template) *minutiae.Record {
+	return &minutiae.Record{Views: []minutiae.Template{*t}}
+}
 
 func TestIdentifyFindsTheMateFirst(t *testing.T) {
 	s := bench.NewSynth(11)

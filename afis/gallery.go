@@ -35,9 +35,9 @@ type Gallery struct {
 	// The writer's copies of the per-record and per-view arrays; snapshots
 	// hold slice headers of them, and appends never touch what a published
 	// header can address.
-	recFirst []uint32 // record r's views are [recFirst[r], recFirst[r+1])
-	views    []view
-	deleted  *roaring.Bitmap // dense record IDs removed, immutable once published
+	recFirst  []uint32 // record r's views are [recFirst[r], recFirst[r+1])
+	views     []view
+	deleted   *roaring.Bitmap // dense record IDs removed, immutable once published
 	deadViews int
 }
 

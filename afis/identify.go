@@ -22,27 +22,34 @@ type SearchOptions struct {
 
 // Candidate is one record a search returns.
 type Candidate struct {
-	ID string
+	ID string `json:"id"`
 	// Score is the fused score: for each probe view, its best score
 	// against the record's compatible views, summed over probe views.
-	Score float64
+	Score float64 `json:"score"`
 	// FMR estimates the false-match rate of a score this high: for one
 	// probe view, the default calibration's rate for its score; for
-	// several, the product of the per-view rates (fingers of one person are
-	// independent evidence), floored at 1e-300.
-	FMR float64
+	// several, the product of the rates of the views that scored at least
+	// the FMR 1 % threshold (fingers are independent evidence; views
+	// below it count as no evidence, 1), floored at 1e-300. It is the rate
+	// of one comparison: over a gallery of N records, about N·FMR
+	// unrelated records are expected to score as high.
+	FMR float64 `json:"fmr"`
 	// Views holds, per probe view, the best-matching view of the record
 	// and its score (View -1 when no compatible view scored).
-	Views []ViewMatch
+	Views []ViewMatch `json:"views"`
 }
 
 // ViewMatch is the best match of one probe view within a candidate record.
 type ViewMatch struct {
-	Probe    int               // index of the probe view
-	View     int               // index of the record's view, -1 for none
-	Position minutiae.Position // the record view's position
-	Score    float64
+	Probe    int               `json:"probe_view"` // index of the probe view
+	View     int               `json:"view"`       // index of the record's view, -1 for none
+	Position minutiae.Position `json:"position"`   // the record view's position
+	Score    float64           `json:"score"`
 }
+
+// evidenceFloor is the score below which a view adds nothing to a
+// candidate's FMR estimate: the default calibration's FMR 1 % threshold.
+var evidenceFloor = minutiae.ThresholdForFMR(0.01)
 
 // probe is a prepared probe: one matcher per view.
 type probe struct {
@@ -170,7 +177,11 @@ func (g *Gallery) Identify(ctx context.Context, rec *minutiae.Record, opts Searc
 		c := Candidate{ID: id, Views: make([]ViewMatch, len(p.matchers)), FMR: 1}
 		c.Score = p.scoreRecord(s, h.ID, c.Views)
 		for _, v := range c.Views {
-			c.FMR *= minutiae.FMRForScore(v.Score)
+			// Only views with evidence inside the calibrated range count:
+			// a view that met nothing comparable says nothing, not "10 %".
+			if v.Score >= evidenceFloor {
+				c.FMR *= minutiae.FMRForScore(v.Score)
+			}
 		}
 		c.FMR = max(c.FMR, 1e-300)
 		out = append(out, c)

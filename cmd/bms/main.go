@@ -24,6 +24,8 @@ var commands = map[string]command{
 	"calibrate": {"measure score ↔ FMR on a dataset and optionally write the default table: finger [-layout L] [-write FILE] DIR", runCalibrate},
 	"eval":      {"accuracy on a fingerprint dataset: finger [-layout fvc|fcj2020] [-protocol fvc|full] [-json] [-out DIR] DIR", runEval},
 	"extract":   {"extract minutiae templates from images: [-format F] [-impression M] [-debug DIR] -o DIR IMAGE...", runExtract},
+	"enroll":    {"enrol images, templates or transactions into a gallery file: -o FILE [-impression M] FILE|DIR...", runEnroll},
+	"identify":  {"1:N search of a probe against a gallery: -gallery FILE|DIR -probe FILE [-k 10] [--json]", runIdentify},
 	"dna":       {"DNA profiles: match|kinship|search|simulate [--json] ... (bms dna help)", runDNA},
 }
 
