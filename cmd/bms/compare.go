@@ -6,7 +6,6 @@ import (
 	"io"
 	"math"
 
-	"github.com/openbms/bms/ansinist"
 	"github.com/openbms/bms/minutiae"
 )
 
@@ -102,50 +101,12 @@ func percent(f float64) string {
 
 // loadFingerTemplate reads one finger for comparison: the first view of a
 // template file, the first Type-9 template of a transaction (or, without
-// one, its first fingerprint image, extracted), or an image, extracted.
+// one, its first usable fingerprint image, extracted), or an image,
+// extracted.
 func loadFingerTemplate(path string, ppi float64) (*minutiae.Template, error) {
-	data, err := readInput(path)
+	rec, err := loadFingerViews(path, ppi, nil, true)
 	if err != nil {
 		return nil, err
 	}
-	if minutiae.Detect(data) != minutiae.FormatUnknown {
-		rec, _, err := minutiae.Decode(data)
-		if err != nil {
-			return nil, err
-		}
-		if len(rec.Views) == 0 {
-			return nil, fmt.Errorf("%s holds no finger view", path)
-		}
-		return &rec.Views[0], nil
-	}
-	if isANSINIST(data) {
-		tx, err := ansinist.Decode(data)
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range tx.Records {
-			if r.Type == 9 {
-				if views, err := r.Templates(); err == nil && len(views) > 0 {
-					return &views[0], nil
-				}
-			}
-		}
-		for _, r := range tx.Records {
-			info, ok := r.ImageInfo()
-			if !ok || r.Type == 10 {
-				continue
-			}
-			img, err := r.DecodeImage()
-			if err != nil {
-				continue
-			}
-			return minutiae.Extract(img, minutiae.ExtractOptions{PPI: info.PPI, Impression: info.Impression})
-		}
-		return nil, fmt.Errorf("%s holds no minutiae and no decodable fingerprint image", path)
-	}
-	img, err := minutiae.DecodeImage(data)
-	if err != nil {
-		return nil, err
-	}
-	return minutiae.ExtractImage(img, minutiae.ExtractOptions{PPI: ppi})
+	return &rec.Views[0], nil
 }

@@ -66,6 +66,13 @@ func listEnrolItems(paths []string) ([]enrolItem, error) {
 // finger and palm images extracted with their positions), or one image,
 // extracted. impression, when set, overrides the impression of images.
 func loadFingerRecord(path string, ppi float64, impression *minutiae.Impression) (*minutiae.Record, error) {
+	return loadFingerViews(path, ppi, impression, false)
+}
+
+// loadFingerViews is loadFingerRecord; with firstOnly it stops at the first
+// view (a comparison needs one finger, and extracting a whole ten-print
+// card for it would take a second).
+func loadFingerViews(path string, ppi float64, impression *minutiae.Impression, firstOnly bool) (*minutiae.Record, error) {
 	data, err := readInput(path)
 	if err != nil {
 		return nil, err
@@ -81,7 +88,7 @@ func loadFingerRecord(path string, ppi float64, impression *minutiae.Impression)
 		return rec, nil
 	}
 	if isANSINIST(data) {
-		return transactionRecord(path, data, impression)
+		return transactionRecord(path, data, impression, firstOnly)
 	}
 	img, err := minutiae.DecodeImage(data)
 	if err != nil {
@@ -98,7 +105,7 @@ func loadFingerRecord(path string, ppi float64, impression *minutiae.Impression)
 	return &minutiae.Record{Views: []minutiae.Template{*t}}, nil
 }
 
-func transactionRecord(path string, data []byte, impression *minutiae.Impression) (*minutiae.Record, error) {
+func transactionRecord(path string, data []byte, impression *minutiae.Impression, firstOnly bool) (*minutiae.Record, error) {
 	tx, err := ansinist.Decode(data)
 	if err != nil {
 		return nil, err
@@ -138,6 +145,9 @@ func transactionRecord(path string, data []byte, impression *minutiae.Impression
 			t.Position = info.Positions[0]
 		}
 		rec.Views = append(rec.Views, *t)
+		if firstOnly {
+			break
+		}
 	}
 	if len(rec.Views) == 0 {
 		return nil, fmt.Errorf("%s holds no minutiae and no usable friction-ridge image (%s)", path, strings.Join(skipped, "; "))
