@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bytes"
+	"image"
 	"image/png"
 	"math"
 	"testing"
@@ -74,4 +75,18 @@ func TestNiceTicks(t *testing.T) {
 	assert.Equal(t, "0.1%", percentLabel(0.001))
 	assert.Equal(t, "100%", percentLabel(1))
 	assert.Equal(t, "0.01%", percentLabel(1e-4))
+}
+
+func TestWriteThroughputPNG(t *testing.T) {
+	var buf bytes.Buffer
+	err := WriteThroughputPNG(&buf, "1:N search", "fingers/s", []ThroughputSeries{
+		{Label: "gallery 10000", Points: []ThroughputPoint{{1, 70000}, {2, 130000}}},
+		{Label: "gallery 100000", Points: []ThroughputPoint{{1, 68000}, {2, 125000}}},
+	})
+	require.NoError(t, err)
+	img, err := png.Decode(&buf)
+	require.NoError(t, err)
+	assert.Equal(t, image.Rect(0, 0, 800, 600), img.Bounds())
+	assert.Error(t, WriteThroughputPNG(&buf, "x", "y", nil))
+	assert.Error(t, WriteThroughputPNG(&buf, "x", "y", []ThroughputSeries{{Points: []ThroughputPoint{{0, 1}}}}))
 }

@@ -54,7 +54,7 @@ func NewSynth(seed uint64) *Synth {
 		Width:        300,
 		Height:       400,
 		LogCountMean: 3.53,
-		LogCountSD:   0.33,
+		LogCountSD:   0.40,
 		MinSpacing:   8,
 		DirNoise:     0.04,
 		BreakRate:    0.11,

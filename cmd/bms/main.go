@@ -26,6 +26,7 @@ var commands = map[string]command{
 	"extract":   {"extract minutiae templates from images: [-format F] [-impression M] [-debug DIR] -o DIR IMAGE...", runExtract},
 	"enroll":    {"enrol images, templates or transactions into a gallery file: -o FILE [-impression M] FILE|DIR...", runEnroll},
 	"identify":  {"1:N search of a probe against a gallery: -gallery FILE|DIR -probe FILE [-k 10] [--json]", runIdentify},
+	"synth":     {"synthetic fingers and their impostor scores against real ones: finger [-fingers N] [-compare scores.csv] [-o DIR]", runSynth},
 	"dna":       {"DNA profiles: match|kinship|search|simulate [--json] ... (bms dna help)", runDNA},
 }
 

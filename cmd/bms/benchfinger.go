@@ -1,0 +1,226 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/openbms/bms/afis"
+	"github.com/openbms/bms/bench"
+	"github.com/openbms/bms/minutiae"
+)
+
+// FingerBenchRun is one measured configuration of `bench finger`.
+type FingerBenchRun struct {
+	Gallery int `json:"gallery"`
+	Threads int `json:"threads"`
+	Probes  int `json:"probes"`
+	// ComparisonsPerSecondPerCore is exhaustive, full-accuracy
+	// comparisons (gallery × probes / time) per thread.
+	ComparisonsPerSecondPerCore float64 `json:"comparisons_per_second_per_core"`
+	// EffectivePerSecondPerCore is the gallery fingers searched per second
+	// per thread with screening; without a screening stage it equals the
+	// exhaustive rate (Screening says which).
+	EffectivePerSecondPerCore float64 `json:"effective_per_second_per_core"`
+	Screening                 string  `json:"screening"`
+	BytesPerFinger            float64 `json:"bytes_per_finger"`
+	LatencyP50ms              float64 `json:"latency_p50_ms"`
+	LatencyP99ms              float64 `json:"latency_p99_ms"`
+	// Rank1 is the share of probes (other impressions of gallery fingers)
+	// whose finger came first.
+	Rank1 float64 `json:"rank1"`
+}
+
+// FingerBenchReport is what `bench finger --json` prints: the fields of
+// the first run at the top level, every run in Runs.
+type FingerBenchReport struct {
+	FingerBenchRun
+	BuildSeconds float64          `json:"build_seconds"`
+	Runs         []FingerBenchRun `json:"runs"`
+}
+
+func parseIntList(s string, allCores int) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "all" {
+			out = append(out, allCores)
+			continue
+		}
+		n, err := strconv.Atoi(strings.ReplaceAll(f, "_", ""))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("bad count %q", f)
+		}
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+func runBenchFinger(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("bench finger", stderr)
+	galleries := fs.String("gallery", "10000", "gallery sizes, comma-separated (e.g. 10000,100000,1000000)")
+	threadList := fs.String("threads", "1,all", "thread counts, comma-separated ('all': every core)")
+	probes := fs.Int("probes", 20, "searches per configuration (mated: other impressions of gallery fingers)")
+	seed := fs.Uint64("seed", 1, "seed of the synthetic gallery")
+	plot := fs.String("plot", "", "write a PNG of throughput against threads and gallery size")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	sizes, err := parseIntList(*galleries, runtime.NumCPU())
+	if err != nil {
+		return usageError("-gallery: %v", err)
+	}
+	threads, err := parseIntList(*threadList, runtime.NumCPU())
+	if err != nil {
+		return usageError("-threads: %v", err)
+	}
+	if *probes < 1 || fs.NArg() != 0 {
+		return usageError("bench finger takes flags only, and -probes ≥ 1")
+	}
+
+	// The gallery grows to each size in turn; probes are impressions of
+	// fingers enrolled before the smallest size is reached.
+	rng := rand.New(rand.NewPCG(*seed, 7))
+	probeAt := make(map[int]bool)
+	for len(probeAt) < min(*probes, sizes[0]) {
+		probeAt[rng.IntN(sizes[0])] = true
+	}
+	g := afis.NewGallery()
+	var probeRecs []*minutiae.Record
+	var probeIDs []string
+	build := time.Duration(0)
+	report := FingerBenchReport{}
+	progress := newProgress(stderr, sizes[len(sizes)-1])
+	var series []bench.ThroughputSeries
+	for _, n := range sizes {
+		start := time.Now()
+		if err := growSynthGallery(g, n, *seed, probeAt, &probeRecs, &probeIDs, progress); err != nil {
+			return err
+		}
+		build += time.Since(start)
+		s := bench.ThroughputSeries{Label: fmt.Sprintf("gallery %d", n)}
+		for _, t := range threads {
+			run, err := measureSearches(g, probeRecs, probeIDs, t)
+			if err != nil {
+				return err
+			}
+			report.Runs = append(report.Runs, run)
+			s.Points = append(s.Points, bench.ThroughputPoint{Threads: t, PerSec: run.ComparisonsPerSecondPerCore * float64(t)})
+		}
+		series = append(series, s)
+	}
+	progress.done()
+	report.FingerBenchRun = report.Runs[0]
+	report.BuildSeconds = build.Seconds()
+	if *plot != "" {
+		f, err := os.Create(*plot)
+		if err != nil {
+			return err
+		}
+		if len(series) > 4 {
+			series = series[len(series)-4:]
+		}
+		err = bench.WriteThroughputPNG(f, "exhaustive 1:N fingerprint search", "fingers/s", series)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(report)
+	}
+	fmt.Fprintf(stdout, "synthetic gallery built in %.1f s (bench.Synth, seed %d); %s\n", report.BuildSeconds, *seed, cpuLine())
+	fmt.Fprintf(stdout, "%10s %7s %14s %14s %10s %10s %8s %7s\n", "gallery", "threads", "fingers/s", "per core", "p50 ms", "p99 ms", "B/finger", "rank-1")
+	for _, r := range report.Runs {
+		fmt.Fprintf(stdout, "%10d %7d %14.0f %14.0f %10.2f %10.2f %8.0f %6.1f%%\n", r.Gallery, r.Threads,
+			r.ComparisonsPerSecondPerCore*float64(r.Threads), r.ComparisonsPerSecondPerCore, r.LatencyP50ms, r.LatencyP99ms, r.BytesPerFinger, 100*r.Rank1)
+	}
+	return nil
+}
+
+func cpuLine() string {
+	return fmt.Sprintf("%d cores, GOMAXPROCS %d", runtime.NumCPU(), runtime.GOMAXPROCS(0))
+}
+
+// growSynthGallery adds synthetic fingers until g holds n, on every core
+// (each worker with its own generator, seeded by worker and batch), and
+// keeps an impression of the fingers chosen as probes.
+func growSynthGallery(g *afis.Gallery, n int, seed uint64, probeAt map[int]bool, probeRecs *[]*minutiae.Record, probeIDs *[]string, progress *progress) error {
+	from := g.Len()
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	for w := range workers {
+		wg.Go(func() {
+			for i := from + w; i < n; i += workers {
+				// One generator per finger index keeps the gallery the
+				// same whatever the worker count.
+				f := bench.NewSynth(seed<<32 ^ uint64(i)).Finger()
+				rec := &minutiae.Record{Views: []minutiae.Template{*f}}
+				id := strconv.Itoa(i)
+				if err := g.Add(id, rec); err != nil {
+					mu.Lock()
+					firstErr = err
+					mu.Unlock()
+					return
+				}
+				if probeAt[i] {
+					mu.Lock()
+					imp := bench.NewSynth(seed<<32 ^ uint64(i) ^ 0x5bd1e995).Impression(f)
+					*probeRecs = append(*probeRecs, &minutiae.Record{Views: []minutiae.Template{*imp}})
+					*probeIDs = append(*probeIDs, id)
+					mu.Unlock()
+				}
+				if i%1000 == 0 {
+					progress.set(g.Len())
+				}
+			}
+		})
+	}
+	wg.Wait()
+	progress.set(g.Len())
+	return firstErr
+}
+
+func measureSearches(g *afis.Gallery, probes []*minutiae.Record, ids []string, threads int) (FingerBenchRun, error) {
+	run := FingerBenchRun{Gallery: g.Len(), Threads: threads, Probes: len(probes), Screening: "none (exhaustive)"}
+	lat := make([]float64, 0, len(probes))
+	hits := 0
+	start := time.Now()
+	for i, p := range probes {
+		t0 := time.Now()
+		cands, err := g.Identify(context.Background(), p, afis.SearchOptions{K: 10, Threads: threads})
+		if err != nil {
+			return run, err
+		}
+		lat = append(lat, float64(time.Since(t0))/float64(time.Millisecond))
+		if len(cands) > 0 && cands[0].ID == ids[i] {
+			hits++
+		}
+	}
+	total := time.Since(start).Seconds()
+	slices.Sort(lat)
+	run.LatencyP50ms = lat[len(lat)/2]
+	run.LatencyP99ms = lat[min(len(lat)-1, len(lat)*99/100)]
+	run.ComparisonsPerSecondPerCore = float64(g.Views()) * float64(len(probes)) / total / float64(threads)
+	run.EffectivePerSecondPerCore = run.ComparisonsPerSecondPerCore
+	run.BytesPerFinger = float64(g.Bytes()) / float64(g.Views())
+	run.Rank1 = float64(hits) / float64(len(probes))
+	return run, nil
+}

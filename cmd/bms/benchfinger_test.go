@@ -1,0 +1,56 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestBenchFingerSmall(t *testing.T) {
+	plot := filepath.Join(t.TempDir(), "tp.png")
+	var out, errOut bytes.Buffer
+	err := runBenchFinger([]string{"-gallery", "300,600", "-threads", "1,2", "-probes", "3", "-json", "-plot", plot}, &out, &errOut)
+	require.NoError(t, err, errOut.String())
+	var rep FingerBenchReport
+	require.NoError(t, json.Unmarshal(out.Bytes(), &rep))
+	assert.Len(t, rep.Runs, 4)
+	assert.Equal(t, 300, rep.Gallery)
+	assert.Equal(t, 1, rep.Threads)
+	assert.Greater(t, rep.ComparisonsPerSecondPerCore, 0.0)
+	assert.Equal(t, rep.ComparisonsPerSecondPerCore, rep.EffectivePerSecondPerCore)
+	assert.Greater(t, rep.BytesPerFinger, 500.0)
+	assert.Less(t, rep.BytesPerFinger, 8192.0, "≤ 8 KiB per finger")
+	for _, r := range rep.Runs {
+		assert.Equal(t, 1.0, r.Rank1, "every mated probe first (gallery %d)", r.Gallery)
+	}
+	st, err := os.Stat(plot)
+	require.NoError(t, err)
+	assert.Greater(t, st.Size(), int64(1000))
+
+	assert.Error(t, runBenchFinger([]string{"-gallery", "0"}, &out, &errOut))
+	assert.Error(t, runBenchFinger([]string{"-threads", "x"}, &out, &errOut))
+}
+
+func TestSynthFingerCompare(t *testing.T) {
+	csv := filepath.Join(t.TempDir(), "scores.csv")
+	require.NoError(t, os.WriteFile(csv, []byte("probe,candidate,genuine,score\na,b,0,0.1\na,c,0,0.12\nb,c,0,0.09\na,a2,1,1.5\n"), 0o644))
+	dir := filepath.Join(t.TempDir(), "synth")
+	stdout, stderr, code := runBMS(t, "synth", "finger", "-fingers", "20", "-compare", csv, "-o", dir, "--json")
+	require.Equal(t, 0, code, stderr)
+	var rep SynthReport
+	require.NoError(t, json.Unmarshal([]byte(stdout), &rep))
+	assert.Equal(t, 190, rep.SynthImpostors)
+	assert.Equal(t, 3, rep.RealImpostors)
+	assert.Greater(t, rep.KSDistance, 0.0)
+	assert.Equal(t, 20, rep.TemplatesWritten)
+	files, _ := filepath.Glob(filepath.Join(dir, "*.iso2011"))
+	assert.Len(t, files, 20)
+	_, _, code = runBMS(t, "synth")
+	assert.Equal(t, 2, code)
+}
+
