@@ -53,4 +53,3 @@ func TestSynthFingerCompare(t *testing.T) {
 	_, _, code = runBMS(t, "synth")
 	assert.Equal(t, 2, code)
 }
-
