@@ -53,6 +53,8 @@ type Matcher struct {
 	matched []uint64 // pairs accepted by the alignment being refitted
 	tmp     []uint64 // radix sort scratch, as long as pairs
 	counts  [2][256]uint16
+	row     rowArgs  // the probe cylinder being scanned, laid out for the kernels
+	cells   []uint64 // kernel output: per candidate, or<<32 | and cell counts
 	// dirIdx[b] is the first candidate minutia whose direction is at
 	// least b<<dirShift: dirSearch's starting point.
 	dirIdx [1 << (16 - dirShift)]uint16
@@ -81,6 +83,7 @@ func (m *Matcher) alloc() {
 	m.matched = make([]uint64, 0, n)
 	m.tmp = make([]uint64, n*topPerRow)
 	m.stampB = make([]uint32, MaxPoints)
+	m.cells = make([]uint64, MaxPoints)
 }
 
 // Clone returns an independent Matcher for the same probe.
@@ -202,7 +205,7 @@ func (m *Matcher) localPairs(c *Template) []uint64 {
 		if ma == 0 {
 			continue
 		}
-		ca := (*[Words]uint64)(a.Cyl[i*Words:])
+		m.row.set(a.cylinder(i), ma)
 		lo, hi := a.Dir[i]-maxDirDiff, a.Dir[i]+maxDirDiff
 		from, to := m.dirSearch(c.Dir, lo), m.dirSearch(c.Dir, hi+1)
 		if hi == 0xffff {
@@ -210,10 +213,10 @@ func (m *Matcher) localPairs(c *Template) []uint64 {
 		}
 		var best [topPerRow]uint64
 		if lo <= hi {
-			best = scanRow(ca, ma, c, from, to, best, i)
+			best = m.scanRow(c, from, to, best, i)
 		} else { // the range wraps past a full turn
-			best = scanRow(ca, ma, c, from, nB, best, i)
-			best = scanRow(ca, ma, c, 0, to, best, i)
+			best = m.scanRow(c, from, nB, best, i)
+			best = m.scanRow(c, 0, to, best, i)
 		}
 		for _, k := range best {
 			if k>>32 != 0 {
@@ -278,47 +281,36 @@ func (m *Matcher) dirSearch(dirs []uint16, d uint16) int {
 	return j
 }
 
-// scanRow's unrolled popcounts are written for exactly six words.
+// scanRow's insertion is written for exactly three best pairs.
 var (
-	_ [Words - 6]struct{}
-	_ [6 - Words]struct{}
-	_ [topPerRow - 3]struct{} // and its insertion for three
+	_ [topPerRow - 3]struct{}
 	_ [3 - topPerRow]struct{}
 )
 
-// scanRow compares probe cylinder ca (validity ma) with candidates
+// scanRow compares the probe cylinder in m.row (minutia i) with candidates
 // [from, to) of c and merges them into best, the topPerRow best pair keys
-// (similarity<<32 | i<<16 | j) in descending order.
-func scanRow(ca *[Words]uint64, ma uint64, c *Template, from, to int, best [topPerRow]uint64, i int) [topPerRow]uint64 {
+// (similarity<<32 | i<<16 | j) in descending order. The cell counts come
+// from the vector kernel (scanCells); the selection, which rejects nearly
+// every candidate with one multiply and compare, stays scalar.
+func (m *Matcher) scanRow(c *Template, from, to int, best [topPerRow]uint64, i int) [topPerRow]uint64 {
 	if from >= to {
 		return best
 	}
-	masks := c.Mask[from:to]
-	cyl := c.Cyl[from*Words : to*Words]
+	cells := m.cells[:to-from]
+	scanCells(&m.row, c.Cyl[from:], c.Len(), c.Mask[from:to], cells)
 	// worst is the similarity a pair must beat to enter best; the test is
 	// written without the division.
 	worst := float32(best[topPerRow-1]>>32) / 65535
-	for jj, mb := range masks {
-		// Stepping through cyl costs one bounds check a candidate.
-		cb := (*[Words]uint64)(cyl)
-		cyl = cyl[Words:]
-		mm := ma & mb
-		if bits.OnesCount64(mm) < minMatchCells {
-			continue
+	for jj, v := range cells {
+		and, or := float32(uint32(v)), float32(uint32(v>>32))
+		if and <= worst*or {
+			continue // also skips or == 0: no valid common cells
 		}
-		// Jaccard similarity of the cells valid in both: two popcounts
-		// a word (the MCC norm-based similarity needs three and measured
-		// no better, see docs/matching.md). Bits are only ever set in a
-		// cylinder's valid cells, so the intersection needs no mask.
-		and := bits.OnesCount64(ca[0]&cb[0]) + bits.OnesCount64(ca[1]&cb[1]) + bits.OnesCount64(ca[2]&cb[2]) +
-			bits.OnesCount64(ca[3]&cb[3]) + bits.OnesCount64(ca[4]&cb[4]) + bits.OnesCount64(ca[5]&cb[5])
-		or := bits.OnesCount64((ca[0]|cb[0])&mm) + bits.OnesCount64((ca[1]|cb[1])&mm) + bits.OnesCount64((ca[2]|cb[2])&mm) +
-			bits.OnesCount64((ca[3]|cb[3])&mm) + bits.OnesCount64((ca[4]|cb[4])&mm) + bits.OnesCount64((ca[5]|cb[5])&mm)
-		if float32(and) <= worst*float32(or) {
-			continue // also skips or == 0
-		}
-		sim := float32(and) / float32(or)
-		key := uint64(sim*65535)<<32 | uint64(i)<<16 | uint64(from+jj)
+		// sim·65535 lies in [0, 65535]: the conversion through int32
+		// truncates as uint64 would, in one instruction instead of the
+		// branches of an unsigned 64-bit conversion.
+		sim := and / or
+		key := uint64(int32(sim*65535))<<32 | uint64(i)<<16 | uint64(from+jj)
 		// Insertion into the descending best with min and max (CMOV)
 		// instead of a shifting loop whose branches mispredict; like
 		// that loop it always replaces best[2] (keys are unique, and key
@@ -533,7 +525,8 @@ func (m *Matcher) complete(c *Template, al *alignment) (int, float64) {
 		}
 		m.stampA[i], m.stampB[best] = g, g
 		n++
-		s += float64(jaccard((*[Words]uint64)(a.Cyl[i*Words:]), a.Mask[i], (*[Words]uint64)(c.Cyl[best*Words:]), c.Mask[best]))
+		ca, cb := a.cylinder(i), c.cylinder(best)
+		s += float64(jaccard(&ca, a.Mask[i], &cb, c.Mask[best]))
 	}
 	return n, s
 }

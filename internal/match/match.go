@@ -62,8 +62,10 @@ type Point struct {
 type Template struct {
 	X, Y []float32 // positions, 500 ppi pixels, y up
 	Dir  []uint16  // directions
-	// Cyl holds Words cell words per minutia; bit c of word k is spatial
-	// cell c (row-major, Ns×Ns) of direction bin k.
+	// Cyl holds Words cell words per minutia, word-major: word k of
+	// minutia i is Cyl[k*Len()+i], so that a comparison kernel loads
+	// word k of consecutive candidates as one vector. Bit c of word k is
+	// spatial cell c (row-major, Ns×Ns) of direction bin k.
 	Cyl []uint64
 	// Mask is the validity word of each cylinder (spatial cells inside
 	// the cylinder and the enlarged convex hull); 0 marks a cylinder that
@@ -107,8 +109,21 @@ func Build(dst *Template, pts []Point) {
 	hull := convexHull(pts)
 	near := make([]neighbour, 0, len(pts))
 	for i := range pts {
-		near = buildCylinder(dst.Cyl[i*Words:(i+1)*Words], &dst.Mask[i], pts, i, hull, near[:0])
+		var cyl [Words]uint64
+		near = buildCylinder(cyl[:], &dst.Mask[i], pts, i, hull, near[:0])
+		for k, w := range cyl {
+			dst.Cyl[k*n+i] = w
+		}
 	}
+}
+
+// cylinder gathers the cell words of minutia i.
+func (t *Template) cylinder(i int) (c [Words]uint64) {
+	n := len(t.X)
+	for k := range c {
+		c[k] = t.Cyl[k*n+i]
+	}
+	return c
 }
 
 func resize[T any](s []T, n int) []T {

@@ -78,13 +78,13 @@ func TestBuildSortsByDirectionAndKeepsShape(t *testing.T) {
 	for i, m := range tp.Mask {
 		if m == 0 {
 			for k := range Words {
-				assert.Zero(t, tp.Cyl[i*Words+k], "an invalid cylinder has no bits")
+				assert.Zero(t, tp.cylinder(i)[k], "an invalid cylinder has no bits")
 			}
 			continue
 		}
 		valid++
 		for k := range Words {
-			assert.Zero(t, tp.Cyl[i*Words+k]&^m, "bits only in valid cells")
+			assert.Zero(t, tp.cylinder(i)[k]&^m, "bits only in valid cells")
 		}
 	}
 	assert.Greater(t, valid, 25)
