@@ -20,6 +20,9 @@ type evalTemplate struct {
 }
 
 func runEval(args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "identify" {
+		return runEvalIdentify(args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "finger" {
 		return usageError("eval needs a modality: bms eval finger [flags] DIR")
 	}
