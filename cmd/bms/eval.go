@@ -23,8 +23,11 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "identify" {
 		return runEvalIdentify(args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "face" {
+		return runEvalFace(args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "finger" {
-		return usageError("eval needs a modality: bms eval finger [flags] DIR")
+		return usageError("eval needs a modality: bms eval finger [flags] DIR, bms eval identify [flags] LAYOUT:DIR..., or bms eval face -embeddings FILE.npy -labels FILE.txt")
 	}
 	fs := newFlags("eval finger", stderr)
 	layout := fs.String("layout", bench.LayoutFVC, "dataset layout: fvc (FVC2000 DBn_B) or fcj2020")

@@ -22,12 +22,13 @@ var commands = map[string]command{
 	"convert":   {"convert an image to PNG/PGM or a template to another format: [-format F] [-record N] IN OUT", runConvert},
 	"fixtures":  {"write the project's generated fixtures: DIR", runFixtures},
 	"calibrate": {"measure score ↔ FMR on a dataset and optionally write the default table: finger [-layout L] [-write FILE] DIR", runCalibrate},
-	"eval":      {"accuracy on a fingerprint dataset: finger [-layout fvc|fcj2020] [-protocol fvc|full] [-json] [-out DIR] DIR", runEval},
+	"eval":      {"accuracy: finger [-layout fvc|fcj2020] [-protocol fvc|full] [-json] [-out DIR] DIR | identify [-distractors N] LAYOUT:DIR... | face -embeddings F.npy -labels F.txt", runEval},
 	"extract":   {"extract minutiae templates from images: [-format F] [-impression M] [-debug DIR] -o DIR IMAGE...", runExtract},
 	"enroll":    {"enrol images, templates or transactions into a gallery file: -o FILE [-impression M] FILE|DIR...", runEnroll},
 	"identify":  {"1:N search of a probe against a gallery: -gallery FILE|DIR -probe FILE [-k 10] [--json]", runIdentify},
 	"synth":     {"synthetic fingers and their impostor scores against real ones: finger [-fingers N] [-compare scores.csv] [-o DIR]", runSynth},
 	"dna":       {"DNA profiles: match|kinship|search|simulate [--json] ... (bms dna help)", runDNA},
+	"bench":     {"search speed on a generated gallery: finger [flags] | face [-gallery N] [-dim D] [-threads T] [-batch B] [-storage float32|float16|int8] [--json]", runBench},
 }
 
 // errUsage marks errors whose message is a usage hint (exit status 2).
