@@ -10,16 +10,17 @@ import (
 	"github.com/openbms/bms/minutiae"
 )
 
-// runDemo is the project's main job on embedded defaults. Until extraction,
-// matching and identification land, it shows the foundation they stand on:
-// reading every bundled fixture and converting templates across formats.
+// runDemo is the project's main job on embedded defaults: it reads every
+// bundled fixture, converts templates across formats, compares 1:1 at the
+// calibrated threshold and runs 1:N searches on a generated gallery. (The
+// alert layer joins it with issue 8.)
 func runDemo(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("demo", stderr)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, "bms demo: the 1:N engine is not built yet, so this demo inspects the fixtures the")
-	fmt.Fprintln(stdout, "project generates itself, converts templates across formats and compares them 1:1.")
+	fmt.Fprintln(stdout, "bms demo: the fixtures the project generates itself — inspected, converted across")
+	fmt.Fprintln(stdout, "formats, compared 1:1 — then 1:N searches on a generated ten-print gallery.")
 	fmt.Fprintln(stdout)
 	files, err := fixtures.Files()
 	if err != nil {
@@ -64,6 +65,10 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stdout)
 	if err := demoCompare(stdout, rec); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout)
+	if err := demoIdentify(stdout, rec); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout)

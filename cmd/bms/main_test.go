@@ -45,8 +45,10 @@ func TestUsage(t *testing.T) {
 func TestDemo(t *testing.T) {
 	out, stderr, code := runBMS(t, "demo")
 	require.Equal(t, 0, code, stderr)
-	assert.Contains(t, out, "inspects")
 	assert.Contains(t, out, "two-fingers.iso2011: ISO/IEC 19794-2:2011")
+	assert.Contains(t, out, "ten-print, 8 fingers re-captured         → TP-0321")
+	assert.Contains(t, out, "latent of one finger, position unknown   → TP-0321")
+	assert.Contains(t, out, "right index of the fixture record        → FIXTURE")
 	assert.Contains(t, out, "ridges-300x400.pgm: pgm")
 	assert.NotContains(t, out, "error")
 }
