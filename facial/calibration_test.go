@@ -67,7 +67,7 @@ func TestCalibrationRejectsTooFewScores(t *testing.T) {
 	require.Error(t, err)
 	_, err = NewCalibration("m", make([]float64, 1000), "all tied")
 	require.Error(t, err)
-	bad := &Calibration{Model: "m", Points: []CalibrationPoint{{0.1, 0.5}, {0.2, 0.6}}}
+	bad := &Calibration{Model: "m", Points: []CalibrationPoint{{FMR: 0.1, Threshold: 0.5}, {FMR: 0.2, Threshold: 0.6}}}
 	require.Error(t, bad.Validate())
 	require.ErrorIs(t, (&Calibration{}).Validate(), ErrModel)
 }
