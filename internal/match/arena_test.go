@@ -9,7 +9,7 @@ import (
 )
 
 func TestArenaViewsCompareLikeTheirTemplates(t *testing.T) {
-		var arena Arena
+	var arena Arena
 	var temps []Template
 	for i := range 20 {
 		var tp Template
@@ -42,7 +42,7 @@ func TestArenaViewsCompareLikeTheirTemplates(t *testing.T) {
 }
 
 func TestArenaViewIsASnapshot(t *testing.T) {
-		var arena Arena
+	var arena Arena
 	assert.Equal(t, 0, arena.View().Len())
 	var tp Template
 	Build(&tp, randomPoints(7, 10))
