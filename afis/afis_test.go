@@ -263,3 +263,20 @@ func TestCompatible(t *testing.T) {
 		assert.Equal(t, tc.want, compatible(tc.b, tc.a), "symmetric: %v vs %v", tc.b.pos, tc.a.pos)
 	}
 }
+
+func TestFusedFMR(t *testing.T) {
+	hi := minutiae.ThresholdForFMR(1e-4)
+	lo := evidenceFloor / 2
+	one := fusedFMR([]ViewMatch{{Score: hi, Compared: 1}})
+	assert.InDelta(t, 1e-4, one, 1e-6, "one view, one comparison: the calibrated rate")
+	assert.InDelta(t, 10*one, fusedFMR([]ViewMatch{{Score: hi, Compared: 10}}), 1e-9, "a latent's best of ten")
+	assert.Equal(t, 1.0, fusedFMR([]ViewMatch{{Score: lo, Compared: 1}}), "no evidence")
+	ten := make([]ViewMatch, 10)
+	for i := range ten {
+		ten[i] = ViewMatch{Score: lo, Compared: 1}
+	}
+	ten[3].Score, ten[7].Score = hi, hi
+	assert.InDelta(t, 45*one*one, fusedFMR(ten), 1e-12, "two of ten fingers: C(10,2) ways")
+	assert.Equal(t, 45.0, binomial(10, 2))
+	assert.Equal(t, 1.0, binomial(10, 10))
+}

@@ -26,13 +26,10 @@ type Candidate struct {
 	// Score is the fused score: for each probe view, its best score
 	// against the record's compatible views, summed over probe views.
 	Score float64 `json:"score"`
-	// FMR estimates the false-match rate of a score this high: for one
-	// probe view, the default calibration's rate for its score; for
-	// several, the product of the rates of the views that scored at least
-	// the FMR 1 % threshold (fingers are independent evidence; views
-	// below it count as no evidence, 1), floored at 1e-300. It is the rate
-	// of one comparison: over a gallery of N records, about N·FMR
-	// unrelated records are expected to score as high.
+	// FMR estimates the chance that one unrelated record shows evidence
+	// this strong (see fusedFMR): over a gallery of N records, about N·FMR
+	// unrelated records are expected to. For one probe view against one
+	// view it is the default calibration's rate for the score.
 	FMR float64 `json:"fmr"`
 	// Views holds, per probe view, the best-matching view of the record
 	// and its score (View -1 when no compatible view scored).
@@ -45,11 +42,43 @@ type ViewMatch struct {
 	View     int               `json:"view"`       // index of the record's view, -1 for none
 	Position minutiae.Position `json:"position"`   // the record view's position
 	Score    float64           `json:"score"`
+	// Compared is how many of the record's views the probe view was
+	// compared with (its compatible views).
+	Compared int `json:"compared"`
 }
 
 // evidenceFloor is the score below which a view adds nothing to a
 // candidate's FMR estimate: the default calibration's FMR 1 % threshold.
 var evidenceFloor = minutiae.ThresholdForFMR(0.01)
+
+// fusedFMR is the chance that an unrelated record shows evidence this
+// strong. Each probe view's rate is its best score's calibrated rate times
+// the number of the record's views it was compared with (a best of m
+// comparisons); views below evidenceFloor count as no evidence. The
+// product over the k views with evidence is multiplied by C(V, k), the
+// ways of picking k of the V probe views, since an unrelated record could
+// show its chance agreement on any of them. Floored at 1e-300.
+func fusedFMR(views []ViewMatch) float64 {
+	fmr, k := 1.0, 0
+	for _, v := range views {
+		if v.Score >= evidenceFloor {
+			fmr *= min(1, minutiae.FMRForScore(v.Score)*float64(max(1, v.Compared)))
+			k++
+		}
+	}
+	if k == 0 {
+		return 1
+	}
+	return min(1, max(1e-300, fmr*binomial(len(views), k)))
+}
+
+func binomial(n, k int) float64 {
+	c := 1.0
+	for i := range k {
+		c = c * float64(n-i) / float64(i+1)
+	}
+	return c
+}
 
 // probe is a prepared probe: one matcher per view.
 type probe struct {
@@ -91,18 +120,19 @@ func (p *probe) scoreRecord(s *snapshot, r uint32, best []ViewMatch) float64 {
 	first, last := s.recFirst[r], s.recFirst[r+1]
 	fused := 0.0
 	for pv, m := range p.matchers {
-		top, at := 0.0, -1
+		top, at, compared := 0.0, -1, 0
 		for gv := first; gv < last; gv++ {
 			if !compatible(p.views[pv], s.views[gv]) {
 				continue
 			}
+			compared++
 			if sc := m.CompareAt(s.arena, gv); sc > top {
 				top, at = sc, int(gv-first)
 			}
 		}
 		fused += top
 		if best != nil {
-			vm := ViewMatch{Probe: pv, View: at, Score: top}
+			vm := ViewMatch{Probe: pv, View: at, Score: top, Compared: compared}
 			if at >= 0 {
 				vm.Position = s.views[first+uint32(at)].pos
 			}
@@ -174,16 +204,9 @@ func (g *Gallery) Identify(ctx context.Context, rec *minutiae.Record, opts Searc
 		if !ok {
 			continue // removed since the search began
 		}
-		c := Candidate{ID: id, Views: make([]ViewMatch, len(p.matchers)), FMR: 1}
+		c := Candidate{ID: id, Views: make([]ViewMatch, len(p.matchers))}
 		c.Score = p.scoreRecord(s, h.ID, c.Views)
-		for _, v := range c.Views {
-			// Only views with evidence inside the calibrated range count:
-			// a view that met nothing comparable says nothing, not "10 %".
-			if v.Score >= evidenceFloor {
-				c.FMR *= minutiae.FMRForScore(v.Score)
-			}
-		}
-		c.FMR = max(c.FMR, 1e-300)
+		c.FMR = fusedFMR(c.Views)
 		out = append(out, c)
 	}
 	// Rescoring in float64 can reorder near-ties of the float32 selection.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -698,7 +699,12 @@ func OpenDir(dir string, cfg Config) (*System, error) {
 // VerifyAuditDir verifies the audit chain of the store in dir (for `bms
 // audit verify`): the number of entries, and the head to publish.
 func VerifyAuditDir(dir string) (entries int, headSeq uint64, headHash string, err error) {
-	st, err := store.OpenBolt(filepath.Join(dir, DefaultStoreFile), store.BoltOptions{})
+	path := filepath.Join(dir, DefaultStoreFile)
+	// Opening would create an empty store, whose empty log "verifies".
+	if _, err := os.Stat(path); err != nil {
+		return 0, 0, "", fmt.Errorf("sis: no alert store: %w", err)
+	}
+	st, err := store.OpenBolt(path, store.BoltOptions{})
 	if err != nil {
 		return 0, 0, "", err
 	}

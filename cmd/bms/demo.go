@@ -16,6 +16,8 @@ import (
 // alert layer joins it with issue 8.)
 func runDemo(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("demo", stderr)
+	data := fs.String("data", "", "an FVC2000 or FCJ2020 folder: the alert-layer part uses its real images instead of generated fingers")
+	storeDir := fs.String("store", "", "keep the alert store in this directory (default: a temporary one, removed); check it with bms audit verify DIR")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -69,6 +71,10 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stdout)
 	if err := demoIdentify(stdout, rec); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout)
+	if err := demoSystem(stdout, *data, *storeDir); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout)

@@ -16,7 +16,7 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"demo":      {"run the main job on the bundled fixtures", runDemo},
+	"demo":      {"run the main job on generated data: [--data DIR] [--store DIR]", runDemo},
 	"inspect":   {"show what fingerprint files hold: [--json] FILE...", runInspect},
 	"compare":   {"compare two fingerprints (images, templates, transactions): [--json] [-fmr F] A B", runCompare},
 	"convert":   {"convert an image to PNG/PGM or a template to another format: [-format F] [-record N] IN OUT", runConvert},
@@ -28,6 +28,7 @@ var commands = map[string]command{
 	"identify":  {"1:N search of a probe against a gallery: -gallery FILE|DIR -probe FILE [-k 10] [--json]", runIdentify},
 	"synth":     {"synthetic fingers and their impostor scores against real ones: finger [-fingers N] [-compare scores.csv] [-o DIR]", runSynth},
 	"dna":       {"DNA profiles: match|kinship|search|simulate [--json] ... (bms dna help)", runDNA},
+	"audit":     {"verify the hash chain of an alert store's audit log: verify [--json] DIR", runAudit},
 	"bench":     {"search speed on a generated gallery: finger [flags] | face [-gallery N] [-dim D] [-threads T] [-batch B] [-storage float32|float16|int8] [--json]", runBench},
 }
 

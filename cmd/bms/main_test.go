@@ -49,6 +49,17 @@ func TestDemo(t *testing.T) {
 	assert.Contains(t, out, "ten-print, 8 fingers re-captured         → TP-0321")
 	assert.Contains(t, out, "latent of one finger, position unknown   → TP-0321")
 	assert.Contains(t, out, "right index of the fixture record        → FIXTURE")
+	// The alert layer at work: refusals name their article, every search
+	// finds what it should, the clock expires the checks, the chain holds.
+	assert.Contains(t, out, "refused (Art. 22(1))")
+	assert.Contains(t, out, "refused (Art. 42(3))")
+	assert.Regexp(t, `ten-print, re-captured \(and latents\)\s+→ DE-\d+ Art\. 26 via prints`, out)
+	assert.Regexp(t, `latent from a second scene\s+→ \S+ Art\. (26|40) via latent`, out)
+	assert.Regexp(t, `face at a border crossing\s+→ DE-\d+ Art\. 32\(1\)\(a\) via face`, out)
+	assert.Regexp(t, `DNA of unidentified remains\s+→ DE-\d+ Art\. 32\(1\)\(a\) via dna`, out)
+	assert.Contains(t, out, "confirmed the match into a hit")
+	assert.Regexp(t, `retention deleted [1-9]\d* alerts`, out)
+	assert.Contains(t, out, "audit chain verified")
 	assert.Contains(t, out, "ridges-300x400.pgm: pgm")
 	assert.NotContains(t, out, "error")
 }
@@ -219,4 +230,25 @@ func TestEvalFingerJSON(t *testing.T) {
 	assert.Equal(t, 280.0, rep["genuine"])
 	assert.Equal(t, 45.0, rep["impostor"])
 	assert.Less(t, rep["eer"].(float64), 0.10, "a working pipeline separates FVC2000 DB1_B")
+}
+
+func TestDemoStoreAndAuditVerify(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "store")
+	_, stderr, code := runBMS(t, "demo", "--store", dir)
+	require.Equal(t, 0, code, stderr)
+	out, stderr, code := runBMS(t, "audit", "verify", "--json", dir)
+	require.Equal(t, 0, code, stderr)
+	var rep AuditReport
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	assert.True(t, rep.Verified)
+	assert.Greater(t, rep.Entries, 100)
+	assert.Len(t, rep.HeadHash, 64)
+
+	_, stderr, code = runBMS(t, "demo", "--store", dir)
+	assert.Equal(t, 1, code, "the demo refuses to reuse a store")
+	assert.Contains(t, stderr, "exists")
+	_, _, code = runBMS(t, "audit", "verify", filepath.Join(t.TempDir(), "none"))
+	assert.Equal(t, 1, code)
+	_, _, code = runBMS(t, "audit")
+	assert.Equal(t, 2, code)
 }
