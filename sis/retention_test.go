@@ -1,6 +1,7 @@
 package sis
 
 import (
+	"os"
 	"testing"
 	"time"
 
@@ -190,4 +191,40 @@ func TestArt55_DeletionGroundsPerCategory(t *testing.T) {
 		}
 	}
 	assert.Equal(t, []string{"enter", "delete", "delete:whereabouts-communicated"}, ops)
+}
+
+// Art. 53(8) and 54(6): statistics are kept on the alerts whose retention
+// was extended, persons and objects alike.
+func TestArt53_8_54_6_ExtensionsCountedInStatistics(t *testing.T) {
+	e := newEnv(t)
+	personIssuer := issuerFor("DE", Check)
+	objectIssuer := issuerFor("FR", ObjectAlert)
+	p := mustEnter(t, e, personIssuer, personAlert(Check, "Counted", adultDOB))
+	o := mustEnter(t, e, objectIssuer, objectAlert(MotorVehicle, "EXT-1"))
+	e.clock.AdvanceDate(0, 10, 0)
+	require.NoError(t, e.sys.Extend(ctx, personIssuer, p, "individual assessment: the check is still needed, case 7/26"))
+	require.NoError(t, e.sys.Extend(ctx, objectIssuer, o, "individual assessment: the vehicle is still sought, case 9/26"))
+	rows, err := e.sys.Statistics(ctx, userOf("DE", SIRENE), t0, e.clock.Now(), Annual)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), count(rows, "extend", "36", "DE"))
+	assert.Equal(t, int64(1), count(rows, "extend", "38", "FR"))
+}
+
+// Art. 56(3): technical copies that make offline databases last at most 48
+// hours. The system makes none: after entries, searches, deletions and
+// compaction its folder holds only the store itself.
+func TestArt56_3_NoOfflineTechnicalCopies(t *testing.T) {
+	e := newEnv(t)
+	id := mustEnter(t, e, issuerFor("DE", Check), personAlert(Check, "Copy", adultDOB))
+	_, err := e.sys.SearchPersons(ctx, userOf("FR", Police), PersonQuery{Surname: "Copy"})
+	require.NoError(t, err)
+	require.NoError(t, e.sys.Delete(ctx, issuerFor("DE", Check), id, GroundActionExecuted))
+	require.NoError(t, e.sys.Compact())
+	entries, err := os.ReadDir(e.dir)
+	require.NoError(t, err)
+	var names []string
+	for _, de := range entries {
+		names = append(names, de.Name())
+	}
+	assert.Equal(t, []string{"sis.db"}, names)
 }
