@@ -121,9 +121,7 @@ func (s *System) Link(ctx context.Context, userID string, from, to AlertID) erro
 	ca, cb := a.clone(), b.clone()
 	ca.Links = append(ca.Links, to)
 	cb.Links = append(cb.Links, from)
-	e := s.entry(ac, "link")
-	e.Alert, e.Category = from, a.Category.Article()
-	e.History = &HistoryRecord{Version: a.Version, Changed: []string{"links"}}
+	e := s.alertEntry(ac, "link", from, a.Category, a.Version, "links")
 	return s.commit(e, "link", ca, cb)
 }
 
@@ -158,9 +156,7 @@ func (s *System) Flag(ctx context.Context, userID string, id AlertID, reason str
 	}
 	c := a.clone()
 	c.Flags = append(c.Flags, Flag{State: ac.auth.State, Reason: reason, At: s.Now()})
-	e := s.entry(ac, "flag")
-	e.Alert, e.Category = id, a.Category.Article()
-	e.History = &HistoryRecord{Version: a.Version, Changed: []string{"flags"}}
+	e := s.alertEntry(ac, "flag", id, a.Category, a.Version, "flags")
 	return s.commit(e, "flag", c)
 }
 
@@ -191,9 +187,7 @@ func (s *System) SetUnavailable(ctx context.Context, userID string, id AlertID, 
 	}
 	c := a.clone()
 	c.UnavailableUntil = s.Now().Add(d)
-	e := s.entry(ac, "set-unavailable")
-	e.Alert, e.Category = id, a.Category.Article()
-	e.History = &HistoryRecord{Version: a.Version, Changed: []string{"unavailable_until"}}
+	e := s.alertEntry(ac, "set-unavailable", id, a.Category, a.Version, "unavailable_until")
 	if err := s.commit(e, "unavailable", c); err != nil {
 		return err
 	}
@@ -223,9 +217,7 @@ func (s *System) Extend(ctx context.Context, userID string, id AlertID, assessme
 	c.Expires = now.AddDate(a.Category.ReviewPeriod(), 0, 0)
 	c.Extensions = append(c.Extensions, Extension{At: now, By: ac.user.ID, Assessment: assessment, NewExpiry: c.Expires})
 	c.ReviewNoticeSent = false
-	e := s.entry(ac, "extend")
-	e.Alert, e.Category = id, a.Category.Article()
-	e.History = &HistoryRecord{Version: a.Version, Changed: []string{"expires", "extensions"}}
+	e := s.alertEntry(ac, "extend", id, a.Category, a.Version, "expires", "extensions")
 	return s.commit(e, "extend", c)
 }
 
@@ -249,9 +241,7 @@ func (s *System) ReportPurposeAchieved(ctx context.Context, userID string, id Al
 	now := s.Now()
 	c := a.clone()
 	c.PurposeDeadline = now.Add(PurposeReplyWindow)
-	e := s.entry(ac, "purpose-achieved")
-	e.Alert, e.Category = id, a.Category.Article()
-	e.History = &HistoryRecord{Version: a.Version, Changed: []string{"purpose_deadline"}}
+	e := s.alertEntry(ac, "purpose-achieved", id, a.Category, a.Version, "purpose_deadline")
 	err = s.st.Update(func(tx store.Tx) error {
 		if err := putAlert(tx, c); err != nil {
 			return err
@@ -286,9 +276,7 @@ func (s *System) KeepAlert(ctx context.Context, userID string, id AlertID, reaso
 	}
 	c := a.clone()
 	c.PurposeDeadline = time.Time{}
-	e := s.entry(ac, "keep")
-	e.Alert, e.Category = id, a.Category.Article()
-	e.History = &HistoryRecord{Version: a.Version, Changed: []string{"purpose_deadline"}}
+	e := s.alertEntry(ac, "keep", id, a.Category, a.Version, "purpose_deadline")
 	return s.commit(e, "", c)
 }
 

@@ -238,6 +238,16 @@ func (s *System) entry(ac actor, op string) AuditEntry {
 	return AuditEntry{Time: s.Now(), User: ac.user.ID, Authority: ac.auth.ID, State: ac.auth.State, Operation: op, Outcome: "ok"}
 }
 
+// alertEntry is the audit entry of an operation that changes an alert: the
+// alert, its category and the history record of the fields changed (their
+// names, never their values).
+func (s *System) alertEntry(ac actor, op string, id AlertID, c Category, version int, changed ...string) AuditEntry {
+	e := s.entry(ac, op)
+	e.Alert, e.Category = id, c.Article()
+	e.History = &HistoryRecord{Version: version, Changed: changed}
+	return e
+}
+
 // refused logs a refused operation (its own transaction) and returns err.
 // Unknown users are logged under the ID they gave.
 func (s *System) refused(ac actor, userID, op string, alert AlertID, err error) error {
