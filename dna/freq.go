@@ -371,6 +371,9 @@ func (t *FrequencyTable) Restrict(loci []Locus) *FrequencyTable {
 // (as for tests and simulations); minFrequency is the floor (0: the
 // smallest frequency given).
 func NewFrequencyTable(name string, freqs map[Locus]map[Allele]float64, minFrequency float64) (*FrequencyTable, error) {
+	if len(freqs) == 0 {
+		return nil, fmt.Errorf("dna: frequency table %s: no loci", name)
+	}
 	t := &FrequencyTable{Name: name}
 	for _, l := range sortedLoci(freqs) {
 		if !l.Valid() {

@@ -281,3 +281,26 @@ func (r PowerRow) MarshalJSON() ([]byte, error) {
 	}
 	return json.Marshal(out{plain(r), finite(r.MedianLog10), finite(r.P05Log10), finite(r.P95Log10)})
 }
+
+// SyntheticFrequencies is an allele-frequency table made up for tests and
+// demonstrations that must run without data files: on each locus 8 to 12
+// alleles, repeats 10, 11, …, with bell-shaped frequencies, and a minimum
+// allele frequency of 0.002. It is not a population's table; use
+// ReadFrequencies on real data for statistics that mean anything.
+func SyntheticFrequencies(loci []Locus) (*FrequencyTable, error) {
+	freqs := map[Locus]map[Allele]float64{}
+	for li, l := range loci {
+		n := 8 + li%5
+		w := make([]float64, n)
+		sum := 0.0
+		for i := range w {
+			w[i] = math.Exp(-math.Pow(float64(i-n/2)/(float64(n)/4), 2)) + 0.02
+			sum += w[i]
+		}
+		freqs[l] = map[Allele]float64{}
+		for i := range w {
+			freqs[l][Repeat(float64(10+i))] = w[i] / sum
+		}
+	}
+	return NewFrequencyTable("synthetic", freqs, 0.002)
+}

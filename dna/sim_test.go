@@ -65,3 +65,14 @@ func TestSimulatorTransmitsMendelian(t *testing.T) {
 	_, err = NewSimulator(tab, []Locus{SE33}, MutationModel{}, 1)
 	assert.ErrorContains(t, err, "no frequencies for SE33")
 }
+
+func TestSyntheticFrequencies(t *testing.T) {
+	tab, err := SyntheticFrequencies(ESS)
+	require.NoError(t, err)
+	sim, err := NewSimulator(tab, nil, DefaultMutation, 1)
+	require.NoError(t, err)
+	p := sim.Unrelated()
+	require.NoError(t, QualityGate{Table: tab}.Check(p), "a simulated profile passes the gate on every ESS locus")
+	_, err = SyntheticFrequencies(nil)
+	assert.Error(t, err, "no loci, no table")
+}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -119,21 +118,7 @@ type dnaFixture struct {
 
 func newDNAFixture(tb testing.TB) *dnaFixture {
 	tb.Helper()
-	freqs := map[dna.Locus]map[dna.Allele]float64{}
-	for li, l := range dna.ESS {
-		n := 8 + li%5
-		w := make([]float64, n)
-		sum := 0.0
-		for i := range w {
-			w[i] = math.Exp(-math.Pow(float64(i-n/2)/(float64(n)/4), 2)) + 0.02
-			sum += w[i]
-		}
-		freqs[l] = map[dna.Allele]float64{}
-		for i := range w {
-			freqs[l][dna.Repeat(float64(10+i))] = w[i] / sum
-		}
-	}
-	tab, err := dna.NewFrequencyTable("synthetic", freqs, 0.002)
+	tab, err := dna.SyntheticFrequencies(dna.ESS)
 	require.NoError(tb, err)
 	sim, err := dna.NewSimulator(tab, nil, dna.DefaultMutation, 7)
 	require.NoError(tb, err)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -411,25 +410,11 @@ func demoExtract(path string) (*minutiae.Template, error) {
 	return minutiae.Extract(img.Gray, minutiae.ExtractOptions{PPI: 500})
 }
 
-// demoDNA is a synthetic allele-frequency table on the European Standard
+// demoDNA is a made-up allele-frequency table on the European Standard
 // Set and a simulator drawing profiles from it, so that the demo needs no
 // data files.
 func demoDNA() (*dna.FrequencyTable, *dna.Simulator, error) {
-	freqs := map[dna.Locus]map[dna.Allele]float64{}
-	for li, l := range dna.ESS {
-		n := 8 + li%5
-		w := make([]float64, n)
-		sum := 0.0
-		for i := range w {
-			w[i] = math.Exp(-math.Pow(float64(i-n/2)/(float64(n)/4), 2)) + 0.02
-			sum += w[i]
-		}
-		freqs[l] = map[dna.Allele]float64{}
-		for i := range w {
-			freqs[l][dna.Repeat(float64(10+i))] = w[i] / sum
-		}
-	}
-	tab, err := dna.NewFrequencyTable("synthetic ESS", freqs, 0.002)
+	tab, err := dna.SyntheticFrequencies(dna.ESS)
 	if err != nil {
 		return nil, nil, err
 	}
