@@ -480,11 +480,7 @@ func MayDeleteFor(c Category, g DeletionGround) bool {
 func (s *System) Delete(ctx context.Context, userID string, id AlertID, ground DeletionGround) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ac, err := s.actor(userID)
-	var a *Alert
-	if err == nil {
-		a, err = s.own(ac, id)
-	}
+	ac, a, err := s.issuerAlert(userID, id)
 	if err == nil && !MayDeleteFor(a.Category, ground) {
 		err = refuse("55", "Art. %s alerts are not deleted on the ground %q", a.Category.Article(), ground)
 	}

@@ -167,11 +167,7 @@ func (s *System) Flag(ctx context.Context, userID string, id AlertID, reason str
 func (s *System) SetUnavailable(ctx context.Context, userID string, id AlertID, authorisation string, d time.Duration) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ac, err := s.actor(userID)
-	var a *Alert
-	if err == nil {
-		a, err = s.own(ac, id)
-	}
+	ac, a, err := s.issuerAlert(userID, id)
 	if err == nil {
 		switch {
 		case a.Category != Arrest:
@@ -201,11 +197,7 @@ func (s *System) SetUnavailable(ctx context.Context, userID string, id AlertID, 
 func (s *System) Extend(ctx context.Context, userID string, id AlertID, assessment string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ac, err := s.actor(userID)
-	var a *Alert
-	if err == nil {
-		a, err = s.own(ac, id)
-	}
+	ac, a, err := s.issuerAlert(userID, id)
 	if err == nil && (len(assessment) < 20 || len(assessment) > MaxText) {
 		err = refuse("53(4)", "an extension records the comprehensive individual assessment (20 to %d bytes)", MaxText)
 	}
@@ -263,11 +255,7 @@ func (s *System) ReportPurposeAchieved(ctx context.Context, userID string, id Al
 func (s *System) KeepAlert(ctx context.Context, userID string, id AlertID, reason string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ac, err := s.actor(userID)
-	var a *Alert
-	if err == nil {
-		a, err = s.own(ac, id)
-	}
+	ac, a, err := s.issuerAlert(userID, id)
 	if err == nil && (reason == "" || len(reason) > MaxText) {
 		err = refuse("53(9)", "the reply says why the alert is still needed")
 	}
@@ -285,11 +273,7 @@ func (s *System) KeepAlert(ctx context.Context, userID string, id AlertID, reaso
 func (s *System) DeleteMisusedIdentity(ctx context.Context, userID string, id AlertID) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ac, err := s.actor(userID)
-	var a *Alert
-	if err == nil {
-		a, err = s.own(ac, id)
-	}
+	ac, a, err := s.issuerAlert(userID, id)
 	if err == nil && a.MisusedIdentity == nil {
 		err = refuse("62(5)", "the alert holds no misused-identity data")
 	}

@@ -238,6 +238,18 @@ func (s *System) entry(ac actor, op string) AuditEntry {
 	return AuditEntry{Time: s.Now(), User: ac.user.ID, Authority: ac.auth.ID, State: ac.auth.State, Operation: op, Outcome: "ok"}
 }
 
+// issuerAlert resolves the actor and one of the alerts of the actor's
+// Member State: the start of every operation that only the issuer may do
+// (Art. 59(3)).
+func (s *System) issuerAlert(userID string, id AlertID) (actor, *Alert, error) {
+	ac, err := s.actor(userID)
+	if err != nil {
+		return ac, nil, err
+	}
+	a, err := s.own(ac, id)
+	return ac, a, err
+}
+
 // alertEntry is the audit entry of an operation that changes an alert: the
 // alert, its category and the history record of the fields changed (their
 // names, never their values).
