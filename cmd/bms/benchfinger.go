@@ -157,45 +157,55 @@ func cpuLine() string {
 	return fmt.Sprintf("%d cores, GOMAXPROCS %d", runtime.NumCPU(), runtime.GOMAXPROCS(0))
 }
 
-// growSynthGallery adds synthetic fingers until g holds n, on every core
-// (each worker with its own generator, seeded by worker and batch), and
-// keeps an impression of the fingers chosen as probes.
-func growSynthGallery(g *afis.Gallery, n int, seed uint64, probeAt map[int]bool, probeRecs *[]*minutiae.Record, probeIDs *[]string, progress *progress) error {
-	from := g.Len()
+// addSynthFingers enrols the synthetic fingers from to to-1 (each drawn by
+// its own generator, seeded by seed and its index, so that the gallery is
+// the same whatever the worker count) as records idPrefix+index, on every
+// core; added, when not nil, is called with each finger (concurrently).
+func addSynthFingers(g *afis.Gallery, from, to int, seed uint64, idPrefix string, progress *progress, added func(i int, id string, f *minutiae.Template)) error {
 	workers := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var firstErr error
+	start := g.Len()
 	for w := range workers {
 		wg.Go(func() {
-			for i := from + w; i < n; i += workers {
-				// One generator per finger index keeps the gallery the
-				// same whatever the worker count.
+			for i := from + w; i < to; i += workers {
 				f := bench.NewSynth(seed<<32 ^ uint64(i)).Finger()
-				rec := &minutiae.Record{Views: []minutiae.Template{*f}}
-				id := strconv.Itoa(i)
-				if err := g.Add(id, rec); err != nil {
+				id := idPrefix + strconv.Itoa(i)
+				if err := g.Add(id, &minutiae.Record{Views: []minutiae.Template{*f}}); err != nil {
 					mu.Lock()
 					firstErr = err
 					mu.Unlock()
 					return
 				}
-				if probeAt[i] {
-					mu.Lock()
-					imp := bench.NewSynth(seed<<32 ^ uint64(i) ^ 0x5bd1e995).Impression(f)
-					*probeRecs = append(*probeRecs, &minutiae.Record{Views: []minutiae.Template{*imp}})
-					*probeIDs = append(*probeIDs, id)
-					mu.Unlock()
+				if added != nil {
+					added(i, id, f)
 				}
 				if i%1000 == 0 {
-					progress.set(g.Len())
+					progress.set(g.Len() - start + from)
 				}
 			}
 		})
 	}
 	wg.Wait()
-	progress.set(g.Len())
+	progress.set(to)
 	return firstErr
+}
+
+// growSynthGallery adds synthetic fingers until g holds n, keeping an
+// impression of those chosen as probes.
+func growSynthGallery(g *afis.Gallery, n int, seed uint64, probeAt map[int]bool, probeRecs *[]*minutiae.Record, probeIDs *[]string, progress *progress) error {
+	var mu sync.Mutex
+	return addSynthFingers(g, g.Len(), n, seed, "", progress, func(i int, id string, f *minutiae.Template) {
+		if !probeAt[i] {
+			return
+		}
+		imp := bench.NewSynth(seed<<32 ^ uint64(i) ^ 0x5bd1e995).Impression(f)
+		mu.Lock()
+		*probeRecs = append(*probeRecs, &minutiae.Record{Views: []minutiae.Template{*imp}})
+		*probeIDs = append(*probeIDs, id)
+		mu.Unlock()
+	})
 }
 
 func measureSearches(g *afis.Gallery, probes []*minutiae.Record, ids []string, threads int) (FingerBenchRun, error) {

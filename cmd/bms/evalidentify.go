@@ -118,30 +118,10 @@ func runEvalIdentify(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	bar := newProgress(errOut, *distractors)
-	var wg sync.WaitGroup
-	workers := runtime.GOMAXPROCS(0)
-	var addErr error
-	var errMu sync.Mutex
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < *distractors; i += workers {
-				f := bench.NewSynth(*seed<<32 ^ uint64(i)).Finger()
-				if err := g.Add("synthetic#"+strconv.Itoa(i), &minutiae.Record{Views: []minutiae.Template{*f}}); err != nil {
-					errMu.Lock()
-					addErr = err
-					errMu.Unlock()
-					return
-				}
-				if i%1000 == 0 {
-					bar.set(g.Len() - rep.Mated)
-				}
-			}
-		})
-	}
-	wg.Wait()
+	err = addSynthFingers(g, 0, *distractors, *seed, "synthetic#", bar, nil)
 	bar.done()
-	if addErr != nil {
-		return addErr
+	if err != nil {
+		return err
 	}
 	rep.Gallery = g.Len()
 	rep.Probes = len(probes)
