@@ -172,6 +172,15 @@ func (e *Extractor) Run(pix []uint8, w, h, stride int, p Params, dbg *Debug) (re
 		return res, ErrNoPrint
 	}
 	e.frequency()
+	if p.Latent {
+		if area = e.ridgeMask(p); area == 0 {
+			if dbg != nil {
+				e.fillDebug(dbg)
+			}
+			return res, ErrNoPrint
+		}
+		e.frequency()
+	}
 	e.subOrientation()
 	e.enhance()
 	e.binarise()

@@ -215,3 +215,46 @@ func TestFillSpecks(t *testing.T) {
 	assert.Equal(t, uint8(0), get(5, 5), "open valley kept")
 	assert.Equal(t, uint8(1), get(5, 15), "ridge kept")
 }
+
+// A latent on a form: ridges (period 9) in the left half, thick ruled lines
+// 40 px apart on the right. Plain segmentation keeps both (the lines are
+// coherent and strong); the latent mode's ridge-period test drops the lines.
+func TestLatentMaskDropsRuledLines(t *testing.T) {
+	const w, h = 320, 240
+	pix := ridges(w, h, 9, math.Pi/5, 0)
+	for y := range h {
+		for x := w / 2; x < w; x++ {
+			v := uint8(220)
+			if (y+x/3)%40 < 5 {
+				v = 40
+			}
+			pix[y*w+x] = v
+		}
+	}
+	share := func(p Params) (left, right float64) {
+		var dbg Debug
+		_, err := New().Run(pix, w, h, w, p, &dbg)
+		require.NoError(t, err)
+		var l, r, nl, nr float64
+		for y := range h {
+			for x := range w {
+				on := 0.0
+				if dbg.Mask[y*w+x] != 0 {
+					on = 1
+				}
+				if x < w/2-16 {
+					l, nl = l+on, nl+1
+				} else if x > w/2+16 {
+					r, nr = r+on, nr+1
+				}
+			}
+		}
+		return l / nl, r / nr
+	}
+	l, r := share(Params{})
+	assert.Greater(t, l, 0.8)
+	assert.Greater(t, r, 0.2, "plain segmentation takes part of the ruled lines for print")
+	l, r = share(Params{Latent: true})
+	assert.Greater(t, l, 0.7, "the ridges stay")
+	assert.Less(t, r, 0.1, "the ruled lines go")
+}

@@ -492,3 +492,49 @@ func (e *Extractor) subOrientation() {
 		}
 	}
 }
+
+// ridgeMask narrows a latent's mask to where ridges are: blocks most of
+// whose 5×5 neighbourhood gave a ridge period. Card lines, handwriting and
+// print on the background are coherent and strong, so segmentation keeps
+// them, but they have no regular ridge spacing. The mask is then smoothed
+// and reduced to its largest component again; it returns the area in
+// blocks.
+func (e *Extractor) ridgeMask(p Params) int {
+	bw, bh := e.bw, e.bh
+	keep := e.tmpb[:len(e.mask)]
+	for by := range bh {
+		for bx := range bw {
+			b := by*bw + bx
+			keep[b] = 0
+			if e.mask[b] == 0 {
+				continue
+			}
+			n, valid := 0, 0
+			for j := max(0, by-2); j <= min(bh-1, by+2); j++ {
+				for i := max(0, bx-2); i <= min(bw-1, bx+2); i++ {
+					n++
+					if e.period[j*bw+i] > 0 {
+						valid++
+					}
+				}
+			}
+			if float32(valid) >= latentRidgeShare*float32(n) {
+				keep[b] = 1
+			}
+		}
+	}
+	for b, k := range keep {
+		e.mask[b] = uint8(k)
+	}
+	for range 2 {
+		e.majority()
+	}
+	e.fillHoles()
+	n := e.largestComponent()
+	e.distance()
+	return n
+}
+
+// latentRidgeShare is the least share of a latent block's neighbourhood
+// that must show a ridge period.
+const latentRidgeShare = 0.5
