@@ -280,3 +280,66 @@ func TestFusedFMR(t *testing.T) {
 	assert.Equal(t, 45.0, binomial(10, 2))
 	assert.Equal(t, 1.0, binomial(10, 10))
 }
+
+func TestPalmSearchMeetsPalmsOnly(t *testing.T) {
+	s := bench.NewSynth(17)
+	g := NewGallery()
+	var palm *minutiae.Template
+	for r := range 20 {
+		finger, p := s.Finger(), s.Finger()
+		finger.Position = minutiae.RightIndex
+		p.Position, p.Impression = minutiae.RightFullPalm, minutiae.PalmLive
+		if r == 9 {
+			palm = p
+		}
+		require.NoError(t, g.Add(fmt.Sprintf("R%02d", r), &minutiae.Record{Views: []minutiae.Template{*finger, *p}}))
+	}
+	// A writer's palm of the same hand, re-captured.
+	probe := s.Impression(palm)
+	probe.Position = minutiae.RightWritersPalm
+	cands, err := g.Identify(context.Background(), single(probe), SearchOptions{K: 3})
+	require.NoError(t, err)
+	require.NotEmpty(t, cands)
+	assert.Equal(t, "R09", cands[0].ID)
+	assert.Equal(t, 1, cands[0].Views[0].View, "the palm view, not the finger")
+	assert.Equal(t, 1, cands[0].Views[0].Compared, "a palm probe meets palms only")
+
+	// The same minutiae declared a finger meet no palm.
+	probe.Position = minutiae.RightIndex
+	cands, err = g.Identify(context.Background(), single(probe), SearchOptions{K: 20})
+	require.NoError(t, err)
+	for _, c := range cands {
+		assert.Equal(t, 0, c.Views[0].View, "only the finger view is compared")
+	}
+}
+
+// Reverse latent search: a newly taken ten-print against stored latents
+// (unknown wanted persons, Art. 40), whose positions are unknown.
+func TestTenPrintAgainstStoredLatents(t *testing.T) {
+	s := bench.NewSynth(18)
+	g := NewGallery()
+	fingers := make([]*minutiae.Template, 10)
+	for i := range fingers {
+		fingers[i] = s.Finger()
+	}
+	for r := range 40 {
+		src := s.Finger()
+		if r == 23 {
+			src = fingers[4]
+		}
+		lat := s.Impression(src)
+		lat.Position, lat.Impression = minutiae.UnknownFinger, minutiae.LatentImpression
+		require.NoError(t, g.Add(fmt.Sprintf("LAT%02d", r), single(lat)))
+	}
+	cands, err := g.Identify(context.Background(), tenPrint(fingers), SearchOptions{K: 3})
+	require.NoError(t, err)
+	require.NotEmpty(t, cands)
+	assert.Equal(t, "LAT23", cands[0].ID)
+	var best ViewMatch
+	for _, v := range cands[0].Views {
+		if v.Score > best.Score {
+			best = v
+		}
+	}
+	assert.Equal(t, 4, best.Probe, "the fifth finger of the ten-print left the latent")
+}
