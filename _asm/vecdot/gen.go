@@ -227,10 +227,7 @@ func (g *gen) one(a isa, e elem) {
 		g.f("\tSUBQ $%d, BX", blocks)
 		g.f("\tJMP %s", lbl)
 	}
-	g.f("done:")
-	g.f("\tVZEROUPPER")
-	g.f("\tRET")
-	g.f("")
+	g.epilogue()
 }
 
 // tile writes the tile kernel: tileP probes × tileB blocks of scores held
@@ -321,17 +318,9 @@ func (g *gen) tile(a isa, e elem) {
 				g.f("\tADDQ R12, R11")
 			}
 		}
-		g.f("\tADDQ $%d, DI", blocks*64)
-		for j := 0; j < blocks; j++ {
-			g.f("\tADDQ DX, AX")
-		}
-		g.f("\tSUBQ $%d, BX", blocks)
-		g.f("\tJMP %s", lbl)
+		g.nextBlocks(blocks, lbl)
 	}
-	g.f("done:")
-	g.f("\tVZEROUPPER")
-	g.f("\tRET")
-	g.f("")
+	g.epilogue()
 }
 
 // i8OneAVX512 writes the one-probe int8 kernel for AVX-512 VNNI. Integer
@@ -392,10 +381,7 @@ func (g *gen) i8OneAVX512() {
 	g.f("\tADDQ DX, AX")
 	g.f("\tDECQ BX")
 	g.f("\tJMP block")
-	g.f("done:")
-	g.f("\tVZEROUPPER")
-	g.f("\tRET")
-	g.f("")
+	g.epilogue()
 }
 
 // i8AVX2Row accumulates one row (four dimensions of sixteen lanes) of the
@@ -469,17 +455,9 @@ func (g *gen) i8OneAVX2() {
 		if blocks == 2 {
 			g.i8AVX2Store([4]int{4, 5, 6, 7}, 64, "(DI)")
 		}
-		g.f("\tADDQ $%d, DI", 64*blocks)
-		for range blocks {
-			g.f("\tADDQ DX, AX")
-		}
-		g.f("\tSUBQ $%d, BX", blocks)
-		g.f("\tJMP %s", lbl)
+		g.nextBlocks(blocks, lbl)
 	}
-	g.f("done:")
-	g.f("\tVZEROUPPER")
-	g.f("\tRET")
-	g.f("")
+	g.epilogue()
 }
 
 // i8TileAVX2 writes the int8 tile kernel for AVX2: tile probes (even),
@@ -548,10 +526,7 @@ func (g *gen) i8TileAVX2() {
 	g.f("\tADDQ DX, AX")
 	g.f("\tDECQ BX")
 	g.f("\tJMP block")
-	g.f("done:")
-	g.f("\tVZEROUPPER")
-	g.f("\tRET")
-	g.f("")
+	g.epilogue()
 }
 
 // sum writes the read-bandwidth kernel: a STREAM-like sum of n float32 (n
@@ -619,4 +594,25 @@ func main() {
 	if err := os.WriteFile(*out, g.b.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// epilogue ends a kernel: the label its loops leave by, and the return
+// (VZEROUPPER first, so that SSE code after it pays no transition).
+func (g *gen) epilogue() {
+	g.f("done:")
+	g.f("\tVZEROUPPER")
+	g.f("\tRET")
+	g.f("")
+}
+
+// nextBlocks advances a tile loop past blocks gallery blocks: the output
+// by 64 bytes a block, the gallery pointer by one block stride (DX) each,
+// the block count, and jumps back to lbl.
+func (g *gen) nextBlocks(blocks int, lbl string) {
+	g.f("\tADDQ $%d, DI", 64*blocks)
+	for range blocks {
+		g.f("\tADDQ DX, AX")
+	}
+	g.f("\tSUBQ $%d, BX", blocks)
+	g.f("\tJMP %s", lbl)
 }
