@@ -21,11 +21,7 @@ const PurposeReplyWindow = 15 * 24 * time.Hour
 func (s *System) Read(ctx context.Context, userID string, id AlertID) (*Alert, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	ac, err := s.actor(userID)
-	var a *Alert
-	if err == nil {
-		a, err = s.visible(ac, id)
-	}
+	ac, a, err := s.visibleAlert(userID, id)
 	if err != nil {
 		return nil, s.refused(ac, userID, "read", id, err)
 	}

@@ -418,11 +418,7 @@ func (s *System) VerifyPrints(ctx context.Context, userID string, id AlertID, pr
 func (s *System) verify(ctx context.Context, userID string, id AlertID, kind, btype string, fn func(*Alert) (BiometricCandidate, error)) (Verification, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	ac, err := s.actor(userID)
-	var a *Alert
-	if err == nil {
-		a, err = s.visible(ac, id)
-	}
+	ac, a, err := s.visibleAlert(userID, id)
 	var c BiometricCandidate
 	if err == nil {
 		c, err = fn(a)

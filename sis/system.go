@@ -250,6 +250,16 @@ func (s *System) issuerAlert(userID string, id AlertID) (actor, *Alert, error) {
 	return ac, a, err
 }
 
+// visibleAlert resolves the actor and an alert the actor may see.
+func (s *System) visibleAlert(userID string, id AlertID) (actor, *Alert, error) {
+	ac, err := s.actor(userID)
+	if err != nil {
+		return ac, nil, err
+	}
+	a, err := s.visible(ac, id)
+	return ac, a, err
+}
+
 // alertEntry is the audit entry of an operation that changes an alert: the
 // alert, its category and the history record of the fields changed (their
 // names, never their values).
