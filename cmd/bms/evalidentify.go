@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/openbms/bms/afis"
@@ -88,16 +87,13 @@ func runEvalIdentify(args []string, stdout, stderr io.Writer) error {
 			items[i] = enrolItem{path: sm.Path, id: s.dir + "#" + sm.Finger + "#" + strconv.Itoa(sm.Impression)}
 		}
 		recs := make([]*minutiae.Record, len(items))
-		var mu sync.Mutex
 		idx := map[string]int{}
 		for i, it := range items {
 			idx[it.id] = i
 		}
 		ppi := 500.0
 		failed, err := enrolAll(items, ppi, nil, runtime.GOMAXPROCS(0), errOut, func(id string, rec *minutiae.Record) error {
-			mu.Lock()
-			recs[idx[id]] = rec
-			mu.Unlock()
+			recs[idx[id]] = rec // enrolAll calls back in order, on this goroutine
 			return nil
 		})
 		if err != nil {
