@@ -52,6 +52,12 @@ type Matcher struct {
 	stampB  []uint32 // candidate minutiae taken in the current alignment
 	matched []uint64 // pairs accepted by the alignment being refitted
 	tmp     []uint64 // radix sort scratch, as long as pairs
+	// The sorted pairs' geometry, in pair order, for align: probe and
+	// candidate positions and the direction difference, so that its
+	// consistency test reads contiguous memory; consistent receives the
+	// indices of the pairs that pass it.
+	geo        pairGeometry
+	consistent []uint16
 	counts  [2][256]uint16
 	row     rowArgs  // the probe cylinder being scanned, laid out for the kernels
 	cells   []uint64 // kernel output: per candidate, or<<32 | and cell counts
@@ -82,6 +88,8 @@ func (m *Matcher) alloc() {
 	m.stampA = make([]uint32, n)
 	m.matched = make([]uint64, 0, n)
 	m.tmp = make([]uint64, n*topPerRow)
+	m.geo = newPairGeometry(n * topPerRow)
+	m.consistent = make([]uint16, n*topPerRow)
 	m.stampB = make([]uint32, MaxPoints)
 	m.cells = make([]uint64, MaxPoints)
 }
@@ -155,6 +163,7 @@ func (m *Matcher) detail(c *Template, full bool) Result {
 	// Descending key order is descending similarity.
 	m.sortPairs(pairs)
 	m.pairs = pairs
+	m.geo.fill(a, c, pairs)
 
 	if full {
 		np := lssCount(min(nA, nB))
@@ -168,7 +177,7 @@ func (m *Matcher) detail(c *Template, full bool) Result {
 	var al alignment
 	r.Matched, r.Evidence, al = m.consolidate(c, pairs)
 	if r.Matched >= 3 {
-		m.align(c, pairs, &al, false) // stamps of the best alignment
+		m.align(len(pairs), &al, false) // stamps of the best alignment
 		n, s := m.complete(c, &al)
 		r.Matched += n
 		r.Evidence += s
@@ -260,14 +269,18 @@ func (m *Matcher) sortPairs(keys []uint64) {
 // dirShift sets the buckets of Matcher.dirIdx: 64 of 1/64 turn.
 const dirShift = 10
 
-// indexDirs fills m.dirIdx for the candidate's sorted directions.
+// indexDirs fills m.dirIdx for the candidate's sorted directions: the
+// number of directions in the buckets below each, from a histogram (a
+// search per bucket mispredicted its loop exits).
 func (m *Matcher) indexDirs(dirs []uint16) {
-	j := 0
-	for b := range m.dirIdx {
-		for j < len(dirs) && dirs[j] < uint16(b<<dirShift) {
-			j++
-		}
-		m.dirIdx[b] = uint16(j)
+	var h [len(m.dirIdx)]uint16
+	for _, d := range dirs {
+		h[d>>dirShift]++
+	}
+	var below uint16
+	for b, n := range h {
+		m.dirIdx[b] = below
+		below += n
 	}
 }
 
@@ -298,29 +311,24 @@ func (m *Matcher) scanRow(c *Template, from, to int, best [topPerRow]uint64, i i
 	}
 	cells := m.cells[:to-from]
 	scanCells(&m.row, c.Cyl[from:], c.Len(), c.Mask[from:to], cells)
-	// worst is the similarity a pair must beat to enter best; the test is
-	// written without the division.
-	worst := float32(best[topPerRow-1]>>32) / 65535
+	// Every candidate goes through the insertion, with min and max (CMOV)
+	// only: rows are short (about twenty direction-compatible candidates),
+	// so a test that skipped the losers mispredicted on a large part of
+	// them and cost more than the insertion it saved.
+	b0, b1, b2 := best[0], best[1], best[2]
+	hi := uint64(i)<<16 | uint64(from)
 	for jj, v := range cells {
-		and, or := float32(uint32(v)), float32(uint32(v>>32))
-		if and <= worst*or {
-			continue // also skips or == 0: no valid common cells
-		}
+		and, or := float32(uint32(v)), float32(max(uint32(v>>32), 1))
 		// sim·65535 lies in [0, 65535]: the conversion through int32
 		// truncates as uint64 would, in one instruction instead of the
-		// branches of an unsigned 64-bit conversion.
-		sim := and / or
-		key := uint64(int32(sim*65535))<<32 | uint64(i)<<16 | uint64(from+jj)
-		// Insertion into the descending best with min and max (CMOV)
-		// instead of a shifting loop whose branches mispredict; like
-		// that loop it always replaces best[2] (keys are unique, and key
-		// can rank just below best[2] when both round to one similarity).
-		b0, b1 := best[0], best[1]
-		best[0], best[1], best[2] = max(b0, key), max(b1, min(b0, key)), min(b1, key)
-		if best[topPerRow-1] != 0 {
-			worst = float32(best[topPerRow-1]>>32) / 65535
-		}
+		// branches of an unsigned 64-bit conversion. or = 0 (no valid
+		// common cells) has and = 0 too, so its similarity is 0.
+		key := uint64(int32(and/or*65535))<<32 | (hi + uint64(jj))
+		b2 = max(b2, min(b1, key))
+		b1 = max(b1, min(b0, key))
+		b0 = max(b0, key)
 	}
+	best = [topPerRow]uint64{b0, b1, b2}
 	return best
 }
 
@@ -345,13 +353,13 @@ func (m *Matcher) consolidate(c *Template, pairs []uint64) (int, float64, alignm
 	a := &m.t
 	// Each hypothesis is first scored on the best screenPairs pairs only;
 	// the best few are then scored on all pairs and refitted.
-	screen := pairs[:min(len(pairs), screenPairs)]
+	screen := min(len(pairs), screenPairs)
 	var top [refits]alignment
 	var topS [refits]float64
 	for h := 0; h < hypotheses && h < len(pairs); h++ {
 		ri, rj := int(pairs[h]>>16&0xffff), int(pairs[h]&0xffff)
 		al := newAlignment(a.X[ri], a.Y[ri], c.X[rj], c.Y[rj], c.Dir[rj]-a.Dir[ri])
-		_, s := m.align(c, screen, &al, false)
+		_, s := m.align(screen, &al, false)
 		for p := range refits {
 			if s > topS[p] {
 				copy(top[p+1:], top[p:refits-1])
@@ -367,7 +375,7 @@ func (m *Matcher) consolidate(c *Template, pairs []uint64) (int, float64, alignm
 		if topS[p] == 0 {
 			break
 		}
-		n, s := m.align(c, pairs, &top[p], true)
+		n, s := m.align(len(pairs), &top[p], true)
 		if s > bestS {
 			bestN, bestS, best = n, s, top[p]
 		}
@@ -375,7 +383,7 @@ func (m *Matcher) consolidate(c *Template, pairs []uint64) (int, float64, alignm
 		if !ok {
 			continue
 		}
-		n, s = m.align(c, pairs, &al, false)
+		n, s = m.align(len(pairs), &al, false)
 		if s > bestS {
 			bestN, bestS, best = n, s, al
 		}
@@ -383,44 +391,79 @@ func (m *Matcher) consolidate(c *Template, pairs []uint64) (int, float64, alignm
 	return bestN, bestS, best
 }
 
-// align greedily pairs, in descending similarity, the pairs consistent
-// with al, one to one. With record it keeps the accepted pairs in
-// m.matched for refit.
-func (m *Matcher) align(c *Template, pairs []uint64, al *alignment, record bool) (int, float64) {
-	a := &m.t
+// pairGeometry is the geometry of the sorted pairs, structure of arrays.
+type pairGeometry struct {
+	ax, ay, bx, by []float32
+	dd             []uint16 // candidate direction − probe direction
+}
+
+func newPairGeometry(n int) pairGeometry {
+	return pairGeometry{
+		ax: make([]float32, n), ay: make([]float32, n),
+		bx: make([]float32, n), by: make([]float32, n),
+		dd: make([]uint16, n),
+	}
+}
+
+func (g *pairGeometry) fill(a, c *Template, pairs []uint64) {
+	for p, k := range pairs {
+		i, j := int(k>>16&0xffff), int(k&0xffff)
+		g.ax[p], g.ay[p], g.bx[p], g.by[p] = a.X[i], a.Y[i], c.X[j], c.Y[j]
+		g.dd[p] = c.Dir[j] - a.Dir[i]
+	}
+}
+
+// align greedily pairs, in descending similarity, the first n sorted pairs
+// that are consistent with al, one to one. With record it keeps the
+// accepted pairs in m.matched for refit.
+//
+// The consistency test runs first over all n pairs, reading them in order
+// from m.geo, and lists the few that pass; the one-to-one pass then visits
+// only those. The result is that of testing both in one pass. (Written
+// without a branch, with & on the two tests, the first pass was slower:
+// most pairs fail the position test, which predicts well.)
+func (m *Matcher) align(n int, al *alignment, record bool) (int, float64) {
+	g := &m.geo
+	ax, ay, bx, by, dd := g.ax[:n], g.ay[:n], g.bx[:n], g.by[:n], g.dd[:n]
+	consistent := m.consistent[:n]
+	nc := 0
+	for p := range ax {
+		// |d| ≤ tolDir, as one unsigned comparison.
+		dirOK := uint16(dd[p]-al.rot+uint16(tolDir)) <= 2*uint16(tolDir)
+		ux, uy := ax[p]-al.ax, ay[p]-al.ay
+		tx := al.bx + al.cos*ux - al.sin*uy - bx[p]
+		ty := al.by + al.sin*ux + al.cos*uy - by[p]
+		posOK := tx*tx+ty*ty <= tolBase*tolBase+tolSlope*tolSlope*(ux*ux+uy*uy)
+		consistent[nc] = uint16(p)
+		if posOK && dirOK {
+			nc++
+		}
+	}
 	m.gen++
 	if m.gen == 0 { // wrapped: old stamps could collide
 		clear(m.stampA)
 		clear(m.stampB)
 		m.gen = 1
 	}
-	g := m.gen
+	gen := m.gen
 	if record {
 		m.matched = m.matched[:0]
 	}
-	n, s := 0, 0.0
-	for _, k := range pairs {
+	matched, s := 0, 0.0
+	for _, p := range consistent[:nc] {
+		k := m.pairs[p]
 		i, j := int(k>>16&0xffff), int(k&0xffff)
-		if m.stampA[i] == g || m.stampB[j] == g {
+		if m.stampA[i] == gen || m.stampB[j] == gen {
 			continue
 		}
-		if dd := int16(c.Dir[j] - a.Dir[i] - al.rot); dd > tolDir || dd < -tolDir {
-			continue
-		}
-		ux, uy := a.X[i]-al.ax, a.Y[i]-al.ay
-		tx := al.bx + al.cos*ux - al.sin*uy - c.X[j]
-		ty := al.by + al.sin*ux + al.cos*uy - c.Y[j]
-		if tx*tx+ty*ty > tolBase*tolBase+tolSlope*tolSlope*(ux*ux+uy*uy) {
-			continue
-		}
-		m.stampA[i], m.stampB[j] = g, g
-		n++
+		m.stampA[i], m.stampB[j] = gen, gen
+		matched++
 		s += keySim(k)
 		if record {
 			m.matched = append(m.matched, k)
 		}
 	}
-	return n, s
+	return matched, s
 }
 
 // refit is the least-squares rigid alignment of the pairs in m.matched,
