@@ -58,9 +58,9 @@ type Matcher struct {
 	// indices of the pairs that pass it.
 	geo        pairGeometry
 	consistent []uint16
-	counts  [2][256]uint16
-	row     rowArgs  // the probe cylinder being scanned, laid out for the kernels
-	cells   []uint64 // kernel output: per candidate, or<<32 | and cell counts
+	counts     [2][256]uint16
+	row        rowArgs  // the probe cylinder being scanned, laid out for the kernels
+	cells      []uint64 // kernel output: per candidate, or<<32 | and cell counts
 	// dirIdx[b] is the first candidate minutia whose direction is at
 	// least b<<dirShift: dirSearch's starting point.
 	dirIdx [1 << (16 - dirShift)]uint16
