@@ -60,7 +60,7 @@ type Matcher struct {
 	consistent []uint16
 	counts     [2][256]uint16
 	row        rowArgs  // the probe cylinder being scanned, laid out for the kernels
-	cells      []uint64 // kernel output: per candidate, or<<32 | and cell counts
+	keys       []uint64 // kernel output: per candidate of a run, its pair key (0: too few common cells)
 	// dirIdx[b] is the first candidate minutia whose direction is at
 	// least b<<dirShift: dirSearch's starting point.
 	dirIdx [1 << (16 - dirShift)]uint16
@@ -91,7 +91,7 @@ func (m *Matcher) alloc() {
 	m.geo = newPairGeometry(n * topPerRow)
 	m.consistent = make([]uint16, n*topPerRow)
 	m.stampB = make([]uint32, MaxPoints)
-	m.cells = make([]uint64, MaxPoints)
+	m.keys = make([]uint64, MaxPoints)
 }
 
 // Clone returns an independent Matcher for the same probe.
@@ -302,28 +302,25 @@ var (
 
 // scanRow compares the probe cylinder in m.row (minutia i) with candidates
 // [from, to) of c and merges them into best, the topPerRow best pair keys
-// (similarity<<32 | i<<16 | j) in descending order. The cell counts come
-// from the vector kernel (scanCells); the selection, which rejects nearly
-// every candidate with one multiply and compare, stays scalar.
+// (similarity<<32 | i<<16 | j) in descending order. The vector kernel
+// (scanCells) computes the keys, similarity included; the top-3 selection
+// stays scalar.
 func (m *Matcher) scanRow(c *Template, from, to int, best [topPerRow]uint64, i int) [topPerRow]uint64 {
 	if from >= to {
 		return best
 	}
-	cells := m.cells[:to-from]
-	scanCells(&m.row, c.Cyl[from:], c.Len(), c.Mask[from:to], cells)
+	keys := m.keys[:to-from]
+	scanCells(&m.row, c.Cyl[from:], c.Len(), c.Mask[from:to], uint64(i)<<16|uint64(from), keys)
 	// Every candidate goes through the insertion, with min and max (CMOV)
 	// only: rows are short (about twenty direction-compatible candidates),
 	// so a test that skipped the losers mispredicted on a large part of
-	// them and cost more than the insertion it saved.
+	// them and cost more than the insertion it saved. A candidate with too
+	// few common cells has key 0 and one with similarity 0 has key < 1<<32:
+	// either can only fill a place that no candidate of similarity > 0
+	// wants, and localPairs drops the keys of similarity 0, so the pairs
+	// are those of the best keys of similarity > 0 alone.
 	b0, b1, b2 := best[0], best[1], best[2]
-	hi := uint64(i)<<16 | uint64(from)
-	for jj, v := range cells {
-		and, or := float32(uint32(v)), float32(max(uint32(v>>32), 1))
-		// sim·65535 lies in [0, 65535]: the conversion through int32
-		// truncates as uint64 would, in one instruction instead of the
-		// branches of an unsigned 64-bit conversion. or = 0 (no valid
-		// common cells) has and = 0 too, so its similarity is 0.
-		key := uint64(int32(and/or*65535))<<32 | (hi + uint64(jj))
+	for _, key := range keys {
 		b2 = max(b2, min(b1, key))
 		b1 = max(b1, min(b0, key))
 		b0 = max(b0, key)

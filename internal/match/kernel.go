@@ -22,16 +22,24 @@ func (r *rowArgs) set(cyl [Words]uint64, mask uint64) {
 }
 
 // scanCells computes, for each candidate j of a run (masks[j] its validity
-// word; its word k at cyl[k*stride+j]), the cell counts of the Jaccard
-// similarity with the probe cylinder r: and = Σ popcount(probe_k ∧ cand_k)
-// and or = Σ popcount((probe_k ∨ cand_k) ∧ mm) with mm = the two validity
-// words ANDed, written as out[j] = or<<32 | and; 0 when the two share fewer
-// than minCells valid cells. Every implementation gives the same integers.
-// The kernel is chosen at start-up, the best the CPU runs (CellKernel).
-var scanCells func(r *rowArgs, cyl []uint64, stride int, masks []uint64, out []uint64)
+// word; its word k at cyl[k*stride+j]), the pair key of localPairs: the
+// Jaccard similarity with the probe cylinder r, from the cell counts
+// and = Σ popcount(probe_k ∧ cand_k) and or = Σ popcount((probe_k ∨ cand_k) ∧ mm)
+// with mm = the two validity words ANDed, as
+//
+//	out[j] = uint64(int32(float32(and)/float32(max(or, 1))*65535))<<32 | (base + j)
+//
+// base being the index bits of the run's first candidate (probe index<<16
+// | candidate index). A candidate sharing fewer than minCells valid cells
+// with the probe gets key 0, below every key of a candidate that does.
+// Every implementation gives the same keys, bit for bit: the same float32
+// division, multiplication and truncation as this expression (none fuses),
+// so scores do not depend on the CPU. The kernel is chosen at start-up, the
+// best the CPU runs (CellKernel).
+var scanCells func(r *rowArgs, cyl []uint64, stride int, masks []uint64, base uint64, out []uint64)
 
 // scanCellsGo is the portable kernel.
-func scanCellsGo(r *rowArgs, cyl []uint64, stride int, masks []uint64, out []uint64) {
+func scanCellsGo(r *rowArgs, cyl []uint64, stride int, masks []uint64, base uint64, out []uint64) {
 	ma, minCells := r.mask[0], int(r.minCells[0])
 	w0, w1, w2, w3, w4, w5 := r.words[0][0], r.words[1][0], r.words[2][0], r.words[3][0], r.words[4][0], r.words[5][0]
 	c0 := cyl[:len(masks)]
@@ -53,8 +61,21 @@ func scanCellsGo(r *rowArgs, cyl []uint64, stride int, masks []uint64, out []uin
 			bits.OnesCount64(w3&c3[j]) + bits.OnesCount64(w4&c4[j]) + bits.OnesCount64(w5&c5[j])
 		or := bits.OnesCount64((w0|c0[j])&mm) + bits.OnesCount64((w1|c1[j])&mm) + bits.OnesCount64((w2|c2[j])&mm) +
 			bits.OnesCount64((w3|c3[j])&mm) + bits.OnesCount64((w4|c4[j])&mm) + bits.OnesCount64((w5|c5[j])&mm)
-		out[j] = uint64(or)<<32 | uint64(and)
+		out[j] = pairKey(and, or, base+uint64(j))
 	}
+}
+
+// pairKey is the key of a candidate with enough common valid cells: its
+// similarity scaled to [0, 65535] above the index bits. The vector kernels
+// compute the same float32 operations lane by lane. or = 0 (the two share
+// valid cells, but no cell is set in either) has and = 0 too: similarity
+// 0, not the NaN of 0/0. sim·65535 lies in [0, 65535], so the conversion
+// through int32 truncates as uint64 would, in one instruction (CVTTSS2SL,
+// VCVTTPS2DQ in the vector kernels) instead of the branches of an unsigned
+// 64-bit conversion.
+func pairKey(and, or int, index uint64) uint64 {
+	sim := float32(and) / float32(max(or, 1)) * 65535
+	return uint64(int32(sim))<<32 | index
 }
 
 // scanCells' unrolled words are written for exactly six.
@@ -66,7 +87,7 @@ var (
 // cellKernel is one implementation of scanCells.
 type cellKernel struct {
 	name string
-	fn   func(r *rowArgs, cyl []uint64, stride int, masks []uint64, out []uint64)
+	fn   func(r *rowArgs, cyl []uint64, stride int, masks []uint64, base uint64, out []uint64)
 }
 
 // CellKernel names the kernel comparisons use on this CPU ("avx512",

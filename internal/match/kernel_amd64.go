@@ -8,30 +8,30 @@ import "github.com/klauspost/cpuid/v2"
 // AVX2 one whole groups of 4, the Go kernel finishing the remainder.
 
 //go:noescape
-func scanCellsAVX512(r *rowArgs, cyl *uint64, stride int, masks *uint64, n int, out *uint64)
+func scanCellsAVX512(r *rowArgs, cyl *uint64, stride int, masks *uint64, n int, base uint64, out *uint64)
 
 //go:noescape
-func scanCellsAVX2(r *rowArgs, cyl *uint64, stride int, masks *uint64, n int, out *uint64)
+func scanCellsAVX2(r *rowArgs, cyl *uint64, stride int, masks *uint64, n int, base uint64, out *uint64)
 
-func scanCellsAVX512Go(r *rowArgs, cyl []uint64, stride int, masks []uint64, out []uint64) {
+func scanCellsAVX512Go(r *rowArgs, cyl []uint64, stride int, masks []uint64, base uint64, out []uint64) {
 	n := len(masks)
 	if n == 0 {
 		return
 	}
 	_ = cyl[5*stride+n-1] // the kernel reads word 5 of the last candidate
 	_ = out[n-1]
-	scanCellsAVX512(r, &cyl[0], stride, &masks[0], n, &out[0])
+	scanCellsAVX512(r, &cyl[0], stride, &masks[0], n, base, &out[0])
 }
 
-func scanCellsAVX2Go(r *rowArgs, cyl []uint64, stride int, masks []uint64, out []uint64) {
+func scanCellsAVX2Go(r *rowArgs, cyl []uint64, stride int, masks []uint64, base uint64, out []uint64) {
 	n := len(masks) &^ 3
 	if n > 0 {
 		_ = cyl[5*stride+n-1]
 		_ = out[n-1]
-		scanCellsAVX2(r, &cyl[0], stride, &masks[0], n, &out[0])
+		scanCellsAVX2(r, &cyl[0], stride, &masks[0], n, base, &out[0])
 	}
 	if n < len(masks) {
-		scanCellsGo(r, cyl[n:], stride, masks[n:], out[n:])
+		scanCellsGo(r, cyl[n:], stride, masks[n:], base+uint64(n), out[n:])
 	}
 }
 

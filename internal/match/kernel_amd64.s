@@ -2,21 +2,67 @@
 
 #include "textflag.h"
 
-// Cell-count kernels of scanCells (see kernel.go for the contract).
+// Pair-key kernels of scanCells (see kernel.go for the contract).
 // rowArgs: words [6][4]uint64 at 0, mask [4]uint64 at 192, minCells at 224.
 // Candidate word k of candidate j is at cyl + 8*(k*stride + j).
 // The AVX2 kernel takes a positive multiple of 4 candidates.
+//
+// The key of a lane, from its and/or counts (below 2^10, in the low
+// dword of a qword): the dwords are converted to float32 in place, so the
+// similarity's float32 division, multiplication and truncation are those
+// of pairKey, in the low dword; VPSLLQ $32 then moves it above the index
+// bits and drops the high dwords. Those high dwords compute 0/1: the
+// VPMAXUD that keeps or ≥ 1 also turns or's zero high dword into 1, so no
+// lane divides 0 by 0.
 
-// func scanCellsAVX512(r *rowArgs, cyl *uint64, stride int, masks *uint64, n int, out *uint64)
+// 1 in every dword: the least or.
+DATA oneDwords<>+0(SB)/8, $0x0000000100000001
+DATA oneDwords<>+8(SB)/8, $0x0000000100000001
+DATA oneDwords<>+16(SB)/8, $0x0000000100000001
+DATA oneDwords<>+24(SB)/8, $0x0000000100000001
+GLOBL oneDwords<>(SB), RODATA|NOPTR, $32
+
+// 65535 as float32 (0x477fff00).
+DATA simScale<>+0(SB)/8, $0x477fff00477fff00
+DATA simScale<>+8(SB)/8, $0x477fff00477fff00
+DATA simScale<>+16(SB)/8, $0x477fff00477fff00
+DATA simScale<>+24(SB)/8, $0x477fff00477fff00
+GLOBL simScale<>(SB), RODATA|NOPTR, $32
+
+// Lane numbers, added to the run's base index.
+DATA laneIndex<>+0(SB)/8, $0
+DATA laneIndex<>+8(SB)/8, $1
+DATA laneIndex<>+16(SB)/8, $2
+DATA laneIndex<>+24(SB)/8, $3
+DATA laneIndex<>+32(SB)/8, $4
+DATA laneIndex<>+40(SB)/8, $5
+DATA laneIndex<>+48(SB)/8, $6
+DATA laneIndex<>+56(SB)/8, $7
+GLOBL laneIndex<>(SB), RODATA|NOPTR, $64
+
+// The index step of a group: 4 lanes (AVX2), and 8 (AVX-512, broadcast).
+DATA groupStep<>+0(SB)/8, $4
+DATA groupStep<>+8(SB)/8, $4
+DATA groupStep<>+16(SB)/8, $4
+DATA groupStep<>+24(SB)/8, $4
+DATA groupStep<>+32(SB)/8, $8
+GLOBL groupStep<>(SB), RODATA|NOPTR, $40
+
+// func scanCellsAVX512(r *rowArgs, cyl *uint64, stride int, masks *uint64, n int, base uint64, out *uint64)
 // Any n ≥ 1: groups of 8, then the remainder under a lane mask (masked-off
 // lanes are neither loaded nor stored).
-TEXT ·scanCellsAVX512(SB), NOSPLIT, $0-48
+TEXT ·scanCellsAVX512(SB), NOSPLIT, $0-56
 	MOVQ r+0(FP), AX
 	MOVQ cyl+8(FP), SI
 	MOVQ stride+16(FP), DX
 	MOVQ masks+24(FP), BX
 	MOVQ n+32(FP), CX
-	MOVQ out+40(FP), DI
+	MOVQ out+48(FP), DI
+	VPBROADCASTQ base+40(FP), Z14
+	VPADDQ       laneIndex<>(SB), Z14, Z14 // Z14: the group's index bits
+	VPBROADCASTQ groupStep<>+32(SB), Z15
+	VBROADCASTSS simScale<>(SB), Z16
+	VPBROADCASTD oneDwords<>(SB), Z17
 	VPBROADCASTQ 0(AX), Z0
 	VPBROADCASTQ 32(AX), Z1
 	VPBROADCASTQ 64(AX), Z2
@@ -49,6 +95,18 @@ TEXT ·scanCellsAVX512(SB), NOSPLIT, $0-48
 	VPOPCNTQ  Z11, Z11 \
 	VPADDQ    Z11, Z13, Z13
 
+// AVX512KEYS turns the counts (and in Z12, or in Z13) into the keys in
+// Z12, 0 in the lanes K1 does not set (too few common valid cells).
+#define AVX512KEYS \
+	VPMAXUD    Z17, Z13, Z13 \
+	VCVTDQ2PS  Z12, Z12 \
+	VCVTDQ2PS  Z13, Z13 \
+	VDIVPS     Z13, Z12, Z12 \
+	VMULPS     Z16, Z12, Z12 \
+	VCVTTPS2DQ Z12, Z12 \
+	VPSLLQ     $32, Z12, Z12 \
+	VPORQ.Z    Z14, Z12, K1, Z12
+
 #define AVX512WORDZ(row, w) \
 	VMOVDQU64.Z (row)(R13*1), K2, Z10 \
 	VPANDQ    w, Z10, Z11 \
@@ -72,10 +130,9 @@ avx512loop:
 	AVX512WORD(R10, Z3)
 	AVX512WORD(R11, Z4)
 	AVX512WORD(R12, Z5)
-	VPSLLQ      $32, Z13, Z13
-	VPORQ       Z13, Z12, Z12
-	VMOVDQU64.Z Z12, K1, Z12  // lanes without enough common cells: 0
+	AVX512KEYS
 	VMOVDQU64   Z12, (DI)(R13*1)
+	VPADDQ      Z15, Z14, Z14
 	ADDQ        $64, R13
 	CMPQ        R13, CX
 	JB          avx512loop
@@ -100,9 +157,7 @@ avx512tail:
 	AVX512WORDZ(R10, Z3)
 	AVX512WORDZ(R11, Z4)
 	AVX512WORDZ(R12, Z5)
-	VPSLLQ      $32, Z13, Z13
-	VPORQ       Z13, Z12, Z12
-	VMOVDQU64.Z Z12, K1, Z12
+	AVX512KEYS
 	VMOVDQU64   Z12, K2, (DI)(R13*1)
 
 avx512done:
@@ -142,14 +197,18 @@ GLOBL lowNibbles<>(SB), RODATA|NOPTR, $32
 	POPCNTBYTES(Y11, Y12, Y2) \
 	VPADDB  Y2, Y1, Y1
 
-// func scanCellsAVX2(r *rowArgs, cyl *uint64, stride int, masks *uint64, n int, out *uint64)
-TEXT ·scanCellsAVX2(SB), NOSPLIT, $0-48
+// func scanCellsAVX2(r *rowArgs, cyl *uint64, stride int, masks *uint64, n int, base uint64, out *uint64)
+TEXT ·scanCellsAVX2(SB), NOSPLIT, $0-56
 	MOVQ    r+0(FP), AX
 	MOVQ    cyl+8(FP), SI
 	MOVQ    stride+16(FP), DX
 	MOVQ    masks+24(FP), BX
 	MOVQ    n+32(FP), CX
-	MOVQ    out+40(FP), DI
+	MOVQ    out+48(FP), DI
+	VPBROADCASTQ base+40(FP), Y3
+	VPADDQ       laneIndex<>(SB), Y3, Y3 // Y3: the group's index bits
+	VMOVDQU      oneDwords<>(SB), Y4
+	VMOVDQU      simScale<>(SB), Y5
 	VMOVDQU 192(AX), Y6
 	VMOVDQU 224(AX), Y7
 	VMOVDQU nibblePopcount<>(SB), Y15
@@ -180,13 +239,20 @@ avx2loop:
 	AVX2WORD(R11, 128)
 	AVX2WORD(R12, 160)
 
-	VPSADBW Y13, Y0, Y0
-	VPSADBW Y13, Y1, Y1
-	VPSLLQ  $32, Y1, Y1
-	VPOR    Y1, Y0, Y0
-	VPANDN  Y0, Y9, Y0
-	VMOVDQU Y0, (DI)(R13*1)
-	ADDQ    $32, R13
+	VPSADBW    Y13, Y0, Y0    // and
+	VPSADBW    Y13, Y1, Y1    // or
+	VPMAXUD    Y4, Y1, Y1
+	VCVTDQ2PS  Y0, Y0
+	VCVTDQ2PS  Y1, Y1
+	VDIVPS     Y1, Y0, Y0
+	VMULPS     Y5, Y0, Y0
+	VCVTTPS2DQ Y0, Y0
+	VPSLLQ     $32, Y0, Y0
+	VPOR       Y3, Y0, Y0
+	VPANDN     Y0, Y9, Y0     // lanes without enough common cells: 0
+	VMOVDQU    Y0, (DI)(R13*1)
+	VPADDQ     groupStep<>(SB), Y3, Y3
+	ADDQ       $32, R13
 	CMPQ    R13, CX
 	JB      avx2loop
 	VZEROUPPER
