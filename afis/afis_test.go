@@ -3,6 +3,7 @@ package afis
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 
@@ -342,4 +343,82 @@ func TestTenPrintAgainstStoredLatents(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 4, best.Probe, "the fifth finger of the ten-print left the latent")
+}
+
+// TestScreenedSearch checks the two-stage search: it finds the mates an
+// exhaustive search finds (on synthetic impressions, easy for both), its
+// candidates carry the exhaustive search's scores, it honours the filter
+// and removals, and a shortlist as large as the gallery is the exhaustive
+// search.
+func TestScreenedSearch(t *testing.T) {
+	s := bench.NewSynth(21)
+	g := NewGallery()
+	const n = 1500
+	fingers := make([]*minutiae.Template, n)
+	for i := range fingers {
+		fingers[i] = s.Finger()
+		require.NoError(t, g.Add(fmt.Sprintf("P%04d", i), single(fingers[i])))
+	}
+	ctx := context.Background()
+	hitsFull, hitsScreened := 0, 0
+	for i := 0; i < n; i += 50 {
+		probe := single(s.Impression(fingers[i]))
+		full, err := g.Identify(ctx, probe, SearchOptions{K: 5})
+		require.NoError(t, err)
+		screened, err := g.Identify(ctx, probe, SearchOptions{K: 5, Shortlist: 0.05, Threads: 2})
+		require.NoError(t, err)
+		id := fmt.Sprintf("P%04d", i)
+		if len(full) > 0 && full[0].ID == id {
+			hitsFull++
+		}
+		if len(screened) > 0 && screened[0].ID == id {
+			hitsScreened++
+			// The shortlisted mate is scored in full: the same score.
+			assert.Equal(t, full[0].Score, screened[0].Score)
+			assert.Equal(t, full[0].FMR, screened[0].FMR)
+		}
+		whole, err := g.Identify(ctx, probe, SearchOptions{K: 5, Shortlist: 1})
+		require.NoError(t, err)
+		assert.Equal(t, full, whole, "a shortlist of the whole gallery is exhaustive")
+	}
+	assert.GreaterOrEqual(t, hitsFull, 28, "exhaustive rank-1 hits of 30")
+	assert.GreaterOrEqual(t, hitsScreened, hitsFull-1, "screening loses at most one of 30")
+
+	// The first stage asked for 120 records keeps 120, in ID order, the
+	// mate among them.
+	p, err := prepareProbe(single(s.Impression(fingers[3])))
+	require.NoError(t, err)
+	st := g.state.Load()
+	ids, err := g.shortlist(ctx, st, []*probe{p}, []index.Range{{Lo: 0, Hi: n}}, 1, index.AllowAll(), 120)
+	require.NoError(t, err)
+	assert.Len(t, ids, 120)
+	assert.True(t, slices.IsSorted(ids))
+	assert.Contains(t, ids, uint32(3))
+
+	// Filter and removal: the mate is not returned when the filter
+	// excludes it or it is removed, and the allowed records still are.
+	probe := single(s.Impression(fingers[7]))
+	mate, ok := g.Dense("P0007")
+	require.True(t, ok)
+	others := roaring.New()
+	others.AddRange(0, n)
+	others.Remove(mate)
+	cands, err := g.Identify(ctx, probe, SearchOptions{K: 5, Shortlist: 0.01, Filter: index.AllowOnly(others)})
+	require.NoError(t, err)
+	require.NotEmpty(t, cands)
+	for _, c := range cands {
+		assert.NotEqual(t, "P0007", c.ID)
+	}
+	only := roaring.New()
+	only.Add(mate)
+	cands, err = g.Identify(ctx, probe, SearchOptions{K: 5, Shortlist: 0.01, Filter: index.AllowOnly(only)})
+	require.NoError(t, err)
+	require.Len(t, cands, 1)
+	assert.Equal(t, "P0007", cands[0].ID)
+	require.NoError(t, g.Remove("P0007"))
+	cands, err = g.Identify(ctx, probe, SearchOptions{K: 5, Shortlist: 0.01})
+	require.NoError(t, err)
+	for _, c := range cands {
+		assert.NotEqual(t, "P0007", c.ID)
+	}
 }

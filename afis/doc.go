@@ -16,6 +16,13 @@
 //	  → index.Filter (category, owner, access) and deletions applied inside the scan
 //	  → bounded index.TopK per range → merged → candidates with FMR estimates
 //
+// With SearchOptions.Shortlist the search is two-stage: the scan first
+// ranks every record by a screening score (Matcher.ScreenAt: 16 cylinders
+// per gallery view spread over the print, best Dice similarity with a probe
+// cylinder each, one vector kernel per view), keeps the best fraction, and
+// compares only those in full. Screening is faster and loses a few rank-1
+// hits; docs/performance.md measures both.
+//
 // A search reads one immutable snapshot of the gallery: records added or
 // removed while it runs are not seen by it, later searches see them. Adding
 // and removing take a writer lock; searching takes none.

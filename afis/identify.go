@@ -3,6 +3,7 @@ package afis
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/openbms/bms/index"
@@ -18,7 +19,17 @@ type SearchOptions struct {
 	Filter index.Filter
 	// Threads is the number of goroutines scanning (0: every core).
 	Threads int
+	// Shortlist, when above 0, makes the search two-stage: a screening
+	// stage ranks every record by a cheap score (see screenRecord) and
+	// only the best Shortlist fraction of the searched records, and at
+	// least MinShortlist, are compared in full. 0 searches exhaustively.
+	// Screening trades a small loss of rank-1 hits for speed; see
+	// docs/performance.md for both, measured.
+	Shortlist float64
 }
+
+// MinShortlist is the fewest records a two-stage search compares in full.
+const MinShortlist = 100
 
 // Candidate is one record a search returns.
 type Candidate struct {
@@ -142,6 +153,74 @@ func (p *probe) scoreRecord(s *snapshot, r uint32, best []ViewMatch) float64 {
 	return fused
 }
 
+// screenRecord is record r's screening score: the best screening score of
+// any probe view against any of the record's views it would be compared
+// with.
+func (p *probe) screenRecord(s *snapshot, r uint32) float32 {
+	first, last := s.recFirst[r], s.recFirst[r+1]
+	var top float32
+	for pv, m := range p.matchers {
+		for gv := first; gv < last; gv++ {
+			if compatible(p.views[pv], s.views[gv]) {
+				top = max(top, m.ScreenAt(s.arena, gv))
+			}
+		}
+	}
+	return top
+}
+
+// shortlist runs the screening stage: the records, among those the filter
+// allows, with the n best screening scores, in ascending ID order (the
+// order the full comparison reads the arena in).
+func (g *Gallery) shortlist(ctx context.Context, s *snapshot, probes []*probe, ranges []index.Range, threads int, filter index.Filter, n int) ([]uint32, error) {
+	tops := make([]*index.TopK, len(ranges))
+	for i := range tops {
+		tops[i] = index.NewTopK(n)
+	}
+	err := scanRecords(ctx, s, ranges, threads, filter, func(part int, r uint32) {
+		tops[part].Push(r, probes[part].screenRecord(s, r))
+	})
+	if err != nil {
+		return nil, err
+	}
+	all := index.NewTopK(n)
+	for _, t := range tops {
+		all.Merge(t)
+	}
+	hits := all.Results()
+	ids := make([]uint32, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	slices.Sort(ids)
+	return ids, nil
+}
+
+// scanRecords calls fn for every record of the ranges that the filter
+// allows and that is not deleted, the ranges shared among threads.
+func scanRecords(ctx context.Context, s *snapshot, ranges []index.Range, threads int, filter index.Filter, fn func(part int, r uint32)) error {
+	checkDeleted := !s.deleted.IsEmpty()
+	return index.ScanParallel(ctx, ranges, threads, func(ctx context.Context, part int, rg index.Range) error {
+		n := 0
+		var scanErr error
+		filter.ForEachIn(rg.Lo, rg.Hi, func(r uint32) {
+			if scanErr != nil {
+				return
+			}
+			if n++; n&1023 == 0 {
+				if scanErr = ctx.Err(); scanErr != nil {
+					return
+				}
+			}
+			if checkDeleted && s.deleted.Contains(r) {
+				return
+			}
+			fn(part, r)
+		})
+		return scanErr
+	})
+}
+
 // Identify searches rec's views against the gallery and returns up to K
 // records with the highest fused scores, best first (ties by enrolment
 // order). Records scoring 0 (no evidence at all) are not returned.
@@ -167,32 +246,45 @@ func (g *Gallery) Identify(ctx context.Context, rec *minutiae.Record, opts Searc
 			probes[i] = p.clone()
 		}
 	}
-	checkDeleted := !s.deleted.IsEmpty()
-	err = index.ScanParallel(ctx, ranges, threads, func(ctx context.Context, part int, rg index.Range) error {
-		pp, top := probes[part], tops[part]
-		n := 0
-		var scanErr error
-		opts.Filter.ForEachIn(rg.Lo, rg.Hi, func(r uint32) {
-			if scanErr != nil {
-				return
+	if opts.Shortlist > 0 {
+		n := max(MinShortlist, int(math.Ceil(opts.Shortlist*float64(opts.Filter.Count(nRec)))))
+		if n < nRec {
+			ids, err := g.shortlist(ctx, s, probes, ranges, threads, opts.Filter, n)
+			if err != nil {
+				return nil, err
 			}
-			if n++; n&1023 == 0 {
-				if scanErr = ctx.Err(); scanErr != nil {
-					return
+			// The full comparison of the shortlist, shared among threads
+			// by position in it: at most one part per probe clone.
+			ranges = index.Split(len(ids), len(probes), 1)
+			err = index.ScanParallel(ctx, ranges, threads, func(ctx context.Context, part int, rg index.Range) error {
+				pp, top := probes[part], tops[part]
+				for _, r := range ids[rg.Lo:rg.Hi] {
+					if sc := pp.scoreRecord(s, r, nil); sc > 0 {
+						top.Push(r, float32(sc))
+					}
 				}
+				return ctx.Err()
+			})
+			if err != nil {
+				return nil, err
 			}
-			if checkDeleted && s.deleted.Contains(r) {
-				return
-			}
-			if sc := pp.scoreRecord(s, r, nil); sc > 0 {
-				top.Push(r, float32(sc))
-			}
-		})
-		return scanErr
+			return g.candidates(s, p, tops, k), nil
+		}
+	}
+	err = scanRecords(ctx, s, ranges, threads, opts.Filter, func(part int, r uint32) {
+		if sc := probes[part].scoreRecord(s, r, nil); sc > 0 {
+			tops[part].Push(r, float32(sc))
+		}
 	})
 	if err != nil {
 		return nil, err
 	}
+	return g.candidates(s, p, tops, k), nil
+}
+
+// candidates merges the threads' best records and describes them, best
+// first.
+func (g *Gallery) candidates(s *snapshot, p *probe, tops []*index.TopK, k int) []Candidate {
 	all := index.NewTopK(k)
 	for _, t := range tops {
 		all.Merge(t)
@@ -219,5 +311,5 @@ func (g *Gallery) Identify(ctx context.Context, rec *minutiae.Record, opts Searc
 		}
 		return 0
 	})
-	return out, nil
+	return out
 }

@@ -67,6 +67,19 @@ func (m *Matcher) CompareAt(v ArenaView, i uint32) float64 {
 	return m.m.Compare(&m.view)
 }
 
+// ScreenAt is the screening score of the probe against template i of v:
+// a cheap estimate, for the first stage of a 1:N search, of whether the
+// two could match (a sum of 8 local similarities in [0, 1], so in [0, 8]).
+// It only ranks candidates for [Matcher.CompareAt]; it is not calibrated.
+// i must be below v.Len().
+func (m *Matcher) ScreenAt(v ArenaView, i uint32) float32 {
+	if m == nil || m.m == nil || v.v == nil {
+		return 0
+	}
+	v.v.At(i, &m.view)
+	return m.m.Screen(&m.view)
+}
+
 // CopyTo copies template i of v into dst (reusing dst's memory), as when a
 // gallery is compacted.
 func (v ArenaView) CopyTo(i uint32, dst *Prepared) {
@@ -77,4 +90,10 @@ func (v ArenaView) CopyTo(i uint32, dst *Prepared) {
 	dst.t.Dir = append(dst.t.Dir[:0], t.Dir...)
 	dst.t.Cyl = append(dst.t.Cyl[:0], t.Cyl...)
 	dst.t.Mask = append(dst.t.Mask[:0], t.Mask...)
+	dst.t.Screen = append(dst.t.Screen[:0], t.Screen...)
 }
+
+// Kernels names the vector kernels comparisons use on this CPU: the cell
+// counts of Compare and the screening of ScreenAt ("avx512", "avx2" or
+// "go"; the purego build tag forces "go"). Results do not depend on them.
+func Kernels() (compare, screen string) { return match.CellKernel, match.ScreenKernel }

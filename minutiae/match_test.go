@@ -215,8 +215,9 @@ func TestPrepareIntoReusesMemory(t *testing.T) {
 
 func TestPreparedSize(t *testing.T) {
 	p := mustPrepare(t, synthTemplate(41, 60))
-	// 4+4 bytes of position, 2 of direction, 7 words of cylinder per minutia.
-	assert.Equal(t, 60*(4+4+2+7*8), p.Size())
+	// 4+4 bytes of position, 2 of direction, 7 words of cylinder per
+	// minutia, and the screening signature of 16 slots of 7 words.
+	assert.Equal(t, 60*(4+4+2+7*8)+16*7*8, p.Size())
 	assert.Zero(t, (&Prepared{}).Size())
 }
 

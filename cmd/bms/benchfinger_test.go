@@ -22,15 +22,25 @@ func TestBenchFingerSmall(t *testing.T) {
 	assert.Equal(t, 300, rep.Gallery)
 	assert.Equal(t, 1, rep.Threads)
 	assert.Greater(t, rep.ComparisonsPerSecondPerCore, 0.0)
-	assert.Equal(t, rep.ComparisonsPerSecondPerCore, rep.EffectivePerSecondPerCore)
+	assert.Greater(t, rep.EffectivePerSecondPerCore, 0.0)
+	assert.Equal(t, 0.05, rep.Shortlist, "screened searches by default")
+	assert.Contains(t, rep.Screening, "screening")
 	assert.Greater(t, rep.BytesPerFinger, 500.0)
 	assert.Less(t, rep.BytesPerFinger, 8192.0, "≤ 8 KiB per finger")
 	for _, r := range rep.Runs {
 		assert.Equal(t, 1.0, r.Rank1, "every mated probe first (gallery %d)", r.Gallery)
+		assert.Equal(t, 1.0, r.ScreenedRank1, "every mated probe first with screening (gallery %d)", r.Gallery)
 	}
 	st, err := os.Stat(plot)
 	require.NoError(t, err)
 	assert.Greater(t, st.Size(), int64(1000))
+
+	out.Reset()
+	require.NoError(t, runBenchFinger([]string{"-gallery", "300", "-threads", "1", "-probes", "2", "-shortlist", "0", "-json"}, &out, &errOut))
+	rep = FingerBenchReport{}
+	require.NoError(t, json.Unmarshal(out.Bytes(), &rep))
+	assert.Equal(t, rep.ComparisonsPerSecondPerCore, rep.EffectivePerSecondPerCore, "without screening the effective rate is the exhaustive one")
+	assert.Equal(t, "none (exhaustive)", rep.Screening)
 
 	assert.Error(t, runBenchFinger([]string{"-gallery", "0"}, &out, &errOut))
 	assert.Error(t, runBenchFinger([]string{"-threads", "x"}, &out, &errOut))

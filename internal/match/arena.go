@@ -26,6 +26,7 @@ type ArenaView struct {
 	dir  []uint16
 	cyl  []uint64
 	mask []uint64
+	scr  []uint64 // ScreenWords per template
 	off  []uint32 // off[i] is template i's first minutia; len(off) = Len()+1
 }
 
@@ -55,6 +56,11 @@ func (a *Arena) Append(t *Template) (uint32, bool) {
 	n.dir = append(n.dir, t.Dir...)
 	n.cyl = append(n.cyl, t.Cyl...)
 	n.mask = append(n.mask, t.Mask...)
+	if len(t.Screen) == ScreenWords {
+		n.scr = append(n.scr, t.Screen...)
+	} else { // a template built before signatures: it never passes screening
+		n.scr = append(n.scr, make([]uint64, ScreenWords)...)
+	}
 	n.off = append(n.off, uint32(total))
 	v := *n // slice headers only: readers keep the arrays they saw
 	a.cur.Store(&v)
@@ -69,7 +75,7 @@ func (v *ArenaView) Minutiae() int { return len(v.x) }
 
 // Bytes is the memory the view's arrays occupy (lengths, not capacities).
 func (v *ArenaView) Bytes() int {
-	return 4*len(v.x) + 4*len(v.y) + 2*len(v.dir) + 8*len(v.cyl) + 8*len(v.mask) + 4*len(v.off)
+	return 4*len(v.x) + 4*len(v.y) + 2*len(v.dir) + 8*len(v.cyl) + 8*len(v.mask) + 8*len(v.scr) + 4*len(v.off)
 }
 
 // At fills t with template i of the view: slices into the arena, no copy
@@ -81,6 +87,7 @@ func (v *ArenaView) At(i uint32, t *Template) {
 	t.Dir = v.dir[lo:hi:hi]
 	t.Cyl = v.cyl[lo*Words : hi*Words : hi*Words]
 	t.Mask = v.mask[lo:hi:hi]
+	t.Screen = v.scr[int(i)*ScreenWords : int(i+1)*ScreenWords : int(i+1)*ScreenWords]
 }
 
 // MinutiaeOf is the number of minutiae of template i.

@@ -65,6 +65,10 @@ type Matcher struct {
 	// least b<<dirShift: dirSearch's starting point.
 	dirIdx [1 << (16 - dirShift)]uint16
 	gen    uint32
+	// screenRows is the probe laid out for the screening kernel, and
+	// screenOut the kernel's output.
+	screenRows []uint64
+	screenOut  [ScreenSlots]uint64
 }
 
 // NewMatcher prepares the probe.
@@ -90,6 +94,7 @@ func (m *Matcher) alloc() {
 	m.tmp = make([]uint64, n*topPerRow)
 	m.geo = newPairGeometry(n * topPerRow)
 	m.consistent = make([]uint16, n*topPerRow)
+	m.screenRows = screenRows(nil, &m.t)
 	m.stampB = make([]uint32, MaxPoints)
 	m.keys = make([]uint64, MaxPoints)
 }
@@ -104,7 +109,7 @@ func (m *Matcher) Template() *Template { return &m.t }
 func (t *Template) Clone() Template {
 	return Template{
 		X: slices.Clone(t.X), Y: slices.Clone(t.Y), Dir: slices.Clone(t.Dir),
-		Cyl: slices.Clone(t.Cyl), Mask: slices.Clone(t.Mask),
+		Cyl: slices.Clone(t.Cyl), Mask: slices.Clone(t.Mask), Screen: slices.Clone(t.Screen),
 	}
 }
 

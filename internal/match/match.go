@@ -71,6 +71,9 @@ type Template struct {
 	// the cylinder and the enlarged convex hull); 0 marks a cylinder that
 	// is not used for local matching.
 	Mask []uint64
+	// Screen is the screening signature (ScreenWords words, see
+	// screen.go): what a 1:N search's first stage reads.
+	Screen []uint64
 }
 
 // Len is the number of minutiae.
@@ -78,7 +81,7 @@ func (t *Template) Len() int { return len(t.X) }
 
 // Size is the number of bytes the template's data occupies.
 func (t *Template) Size() int {
-	return 4*len(t.X) + 4*len(t.Y) + 2*len(t.Dir) + 8*len(t.Cyl) + 8*len(t.Mask)
+	return 4*len(t.X) + 4*len(t.Y) + 2*len(t.Dir) + 8*len(t.Cyl) + 8*len(t.Mask) + 8*len(t.Screen)
 }
 
 // MaxPoints bounds the minutiae of one template: indices are kept in 16
@@ -115,6 +118,8 @@ func Build(dst *Template, pts []Point) {
 			dst.Cyl[k*n+i] = w
 		}
 	}
+	dst.Screen = resize(dst.Screen, ScreenWords)
+	buildScreen(dst.Screen, dst)
 }
 
 // cylinder gathers the cell words of minutia i.

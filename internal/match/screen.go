@@ -1,0 +1,191 @@
+package match
+
+import (
+	"math"
+	"math/bits"
+	"slices"
+)
+
+// Screening: a cheap first stage for 1:N searches. A gallery template
+// keeps a signature of ScreenSlots of its cylinders, chosen to cover its
+// area (farthest-point sampling from the most central valid minutia), so
+// that whatever part of the finger a probe overlaps holds some of them.
+// The screening score is, for each slot, the best Dice similarity
+// 2·|a∧b| / (|a|+|b|) with a direction-compatible probe cylinder, and then
+// the sum of the screenTop best slots. It has no geometry and no validity
+// masks: it only has to keep the mate in a short list that the full
+// comparison then ranks (docs/matching.md, "Screening", has the
+// measurements that chose K = 16, Dice and the top 8).
+const (
+	ScreenSlots = 16
+	screenTop   = 8
+	// screenMetaWord is the index, after the Words cell words, of the
+	// word holding each slot's count<<16 | direction.
+	screenMetaWord = Words
+	// ScreenWords is the size of one signature in uint64 words: for each
+	// of Words+1 words (the cell words, then the meta word), that word of
+	// the ScreenSlots slots, slot-minor.
+	ScreenWords = (Words + 1) * ScreenSlots
+	// screenRowWords is the size of one probe cylinder row: the cell
+	// words, the meta word, one word of padding.
+	screenRowWords = 8
+)
+
+// buildScreen writes t's screening signature into sig (ScreenWords long).
+// Slots left empty (templates with fewer valid cylinders) are zero: count
+// 0, so no probe cylinder ever beats their initial similarity of 0.
+func buildScreen(sig []uint64, t *Template) {
+	clear(sig)
+	n := t.Len()
+	valid := make([]int, 0, n)
+	var cx, cy float64
+	for i := range n {
+		if t.Mask[i] != 0 {
+			valid = append(valid, i)
+			cx += float64(t.X[i])
+			cy += float64(t.Y[i])
+		}
+	}
+	if len(valid) == 0 {
+		return
+	}
+	cx /= float64(len(valid))
+	cy /= float64(len(valid))
+	dist := func(i int, x, y float64) float64 {
+		return math.Hypot(float64(t.X[i])-x, float64(t.Y[i])-y)
+	}
+	// The first slot is the valid minutia nearest the centroid (the first
+	// in order among equals); each next one the valid minutia farthest
+	// from those chosen.
+	first := valid[0]
+	for _, i := range valid[1:] {
+		if dist(i, cx, cy) < dist(first, cx, cy) {
+			first = i
+		}
+	}
+	chosen := make([]int, 0, ScreenSlots)
+	chosen = append(chosen, first)
+	nearest := make([]float64, len(valid))
+	for a := range nearest {
+		nearest[a] = math.Inf(1)
+	}
+	for len(chosen) < min(ScreenSlots, len(valid)) {
+		last := chosen[len(chosen)-1]
+		far, farD := -1, -1.0
+		for a, i := range valid {
+			d := dist(i, float64(t.X[last]), float64(t.Y[last]))
+			nearest[a] = min(nearest[a], d)
+			if nearest[a] > farD {
+				far, farD = i, nearest[a]
+			}
+		}
+		chosen = append(chosen, far)
+	}
+	for s, i := range chosen {
+		c := t.cylinder(i)
+		count := 0
+		for k, w := range c {
+			sig[k*ScreenSlots+s] = w
+			count += bits.OnesCount64(w)
+		}
+		sig[screenMetaWord*ScreenSlots+s] = uint64(count)<<16 | uint64(t.Dir[i])
+	}
+}
+
+// screenRows lays out the probe's valid cylinders for the screening
+// kernel, screenRowWords words each, into rows (reused).
+func screenRows(rows []uint64, t *Template) []uint64 {
+	rows = rows[:0]
+	for i := range t.Len() {
+		if t.Mask[i] == 0 {
+			continue
+		}
+		c := t.cylinder(i)
+		count := 0
+		for _, w := range c {
+			count += bits.OnesCount64(w)
+		}
+		if count == 0 {
+			continue
+		}
+		rows = append(rows, c[:]...)
+		rows = append(rows, uint64(count)<<16|uint64(t.Dir[i]), 0)
+	}
+	return rows
+}
+
+// screenBest is the screening kernel. For each slot s of sig (a signature
+// of ScreenWords words) it finds, over the probe rows (screenRowWords words
+// each) whose direction differs from the slot's by at most a quarter turn
+// (uint16(slotDir − rowDir + 1<<14) ≤ 1<<15), the largest Dice fraction
+// and/den, and = Σ_k popcount(slot_k ∧ row_k), den = slotCount + rowCount.
+// It starts from 0/1 and replaces the best only when and·bestDen >
+// bestAnd·den (exact integers, so the first of equal fractions stays), and
+// writes out[s] = bestAnd<<32 | bestDen. Every implementation gives the
+// same integers. Chosen at start-up (ScreenKernel), like scanCells.
+var screenBest func(sig []uint64, rows []uint64, out *[ScreenSlots]uint64)
+
+// screenBestGo is the portable screening kernel.
+func screenBestGo(sig []uint64, rows []uint64, out *[ScreenSlots]uint64) {
+	sig = sig[:ScreenWords]
+	for s := range ScreenSlots {
+		meta := sig[screenMetaWord*ScreenSlots+s]
+		slotCount, slotDir := meta>>16, uint16(meta)
+		bestAnd, bestDen := uint64(0), uint64(1)
+		for r := 0; r+screenRowWords <= len(rows); r += screenRowWords {
+			row := rows[r : r+screenRowWords]
+			rowMeta := row[screenMetaWord]
+			if uint16(slotDir-uint16(rowMeta)+1<<14) > 1<<15 {
+				continue
+			}
+			and := uint64(0)
+			for k := range Words {
+				and += uint64(bits.OnesCount64(sig[k*ScreenSlots+s] & row[k]))
+			}
+			den := slotCount + rowMeta>>16
+			if and*bestDen > bestAnd*den {
+				bestAnd, bestDen = and, den
+			}
+		}
+		out[s] = bestAnd<<32 | bestDen
+	}
+}
+
+// screenScore turns the kernel's fractions into the screening score: the
+// sum of the screenTop largest Dice similarities 2·and/den.
+func screenScore(best *[ScreenSlots]uint64) float32 {
+	var sims [ScreenSlots]float32
+	for s, b := range best {
+		sims[s] = 2 * float32(b>>32) / float32(max(uint32(b), 1))
+	}
+	slices.Sort(sims[:])
+	var sum float32
+	for _, v := range sims[ScreenSlots-screenTop:] {
+		sum += v
+	}
+	return sum
+}
+
+// ScreenKernel names the screening kernel in use on this CPU.
+var ScreenKernel string
+
+func init() {
+	k := screenKernels()[0]
+	screenBest, ScreenKernel = k.fn, k.name
+}
+
+// screenKernel is one implementation of screenBest.
+type screenKernel struct {
+	name string
+	fn   func(sig []uint64, rows []uint64, out *[ScreenSlots]uint64)
+}
+
+// Screen is the screening score of the probe against c (0 when c has no
+// signature): cheap, for choosing which candidates to Compare.
+func (m *Matcher) Screen(c *Template) float32 {
+	if len(c.Screen) != ScreenWords || len(m.screenRows) == 0 {
+		return 0
+	}
+	screenBest(c.Screen, m.screenRows, &m.screenOut)
+	return screenScore(&m.screenOut)
+}
