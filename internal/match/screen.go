@@ -40,7 +40,9 @@ func buildScreen(sig []uint64, t *Template) {
 	valid := make([]int, 0, n)
 	var cx, cy float64
 	for i := range n {
-		if t.Mask[i] != 0 {
+		// A cylinder without cells (valid, but no neighbour reaches it)
+		// could never score: screenRows leaves such probe rows out too.
+		if t.Mask[i] != 0 && cylinderCount(t, i) > 0 {
 			valid = append(valid, i)
 			cx += float64(t.X[i])
 			cy += float64(t.Y[i])
@@ -82,14 +84,19 @@ func buildScreen(sig []uint64, t *Template) {
 		chosen = append(chosen, far)
 	}
 	for s, i := range chosen {
-		c := t.cylinder(i)
-		count := 0
-		for k, w := range c {
+		for k, w := range t.cylinder(i) {
 			sig[k*ScreenSlots+s] = w
-			count += bits.OnesCount64(w)
 		}
-		sig[screenMetaWord*ScreenSlots+s] = uint64(count)<<16 | uint64(t.Dir[i])
+		sig[screenMetaWord*ScreenSlots+s] = uint64(cylinderCount(t, i))<<16 | uint64(t.Dir[i])
 	}
+}
+
+func cylinderCount(t *Template, i int) int {
+	count := 0
+	for _, w := range t.cylinder(i) {
+		count += bits.OnesCount64(w)
+	}
+	return count
 }
 
 // screenRows lays out the probe's valid cylinders for the screening
@@ -100,14 +107,11 @@ func screenRows(rows []uint64, t *Template) []uint64 {
 		if t.Mask[i] == 0 {
 			continue
 		}
-		c := t.cylinder(i)
-		count := 0
-		for _, w := range c {
-			count += bits.OnesCount64(w)
-		}
+		count := cylinderCount(t, i)
 		if count == 0 {
 			continue
 		}
+		c := t.cylinder(i)
 		rows = append(rows, c[:]...)
 		rows = append(rows, uint64(count)<<16|uint64(t.Dir[i]), 0)
 	}
