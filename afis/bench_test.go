@@ -10,12 +10,12 @@ import (
 	"github.com/openbms/bms/minutiae"
 )
 
-// BenchmarkIdentify measures an exhaustive 1:N search of one synthetic
-// finger against galleries of synthetic fingers (bench.Synth, FVC-size
-// templates, median about 34 minutiae), on one thread and on every core.
-// fingers/s/core is the exhaustive comparison rate per thread; B/finger
-// the gallery memory per stored finger. Larger galleries: `bms bench
-// finger -gallery N`.
+// BenchmarkIdentify measures a 1:N search of one synthetic finger against
+// galleries of synthetic fingers (bench.Synth, FVC-size templates, median
+// about 34 minutiae), on one thread and on every core, exhaustive and with
+// screening (shortlist = the fraction compared in full). fingers/s/core is
+// the gallery fingers searched per second per thread; B/finger the gallery
+// memory per stored finger. Larger galleries: `bms bench finger -gallery N`.
 func BenchmarkIdentify(b *testing.B) {
 	for _, n := range []int{10_000} {
 		s := bench.NewSynth(uint64(n))
@@ -27,18 +27,24 @@ func BenchmarkIdentify(b *testing.B) {
 		}
 		probe := single(s.Impression(s.Finger()))
 		for _, threads := range []int{1, runtime.GOMAXPROCS(0)} {
-			b.Run(fmt.Sprintf("gallery=%d/threads=%d", n, threads), func(b *testing.B) {
-				b.ReportAllocs()
-				for b.Loop() {
-					if _, err := g.Identify(context.Background(), probe, SearchOptions{K: 10, Threads: threads}); err != nil {
-						b.Fatal(err)
-					}
+			for _, shortlist := range []float64{0, 0.05} {
+				name := fmt.Sprintf("gallery=%d/threads=%d", n, threads)
+				if shortlist > 0 {
+					name += fmt.Sprintf("/shortlist=%g", shortlist)
 				}
-				perSec := float64(n) * float64(b.N) / b.Elapsed().Seconds()
-				b.ReportMetric(perSec, "fingers/s")
-				b.ReportMetric(perSec/float64(threads), "fingers/s/core")
-				b.ReportMetric(float64(g.Bytes())/float64(g.Views()), "B/finger")
-			})
+				b.Run(name, func(b *testing.B) {
+					b.ReportAllocs()
+					for b.Loop() {
+						if _, err := g.Identify(context.Background(), probe, SearchOptions{K: 10, Threads: threads, Shortlist: shortlist}); err != nil {
+							b.Fatal(err)
+						}
+					}
+					perSec := float64(n) * float64(b.N) / b.Elapsed().Seconds()
+					b.ReportMetric(perSec, "fingers/s")
+					b.ReportMetric(perSec/float64(threads), "fingers/s/core")
+					b.ReportMetric(float64(g.Bytes())/float64(g.Views()), "B/finger")
+				})
+			}
 		}
 	}
 }

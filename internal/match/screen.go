@@ -3,7 +3,6 @@ package match
 import (
 	"math"
 	"math/bits"
-	"slices"
 )
 
 // Screening: a cheap first stage for 1:N searches. A gallery template
@@ -156,18 +155,45 @@ func screenBestGo(sig []uint64, rows []uint64, out *[ScreenSlots]uint64) {
 }
 
 // screenScore turns the kernel's fractions into the screening score: the
-// sum of the screenTop largest Dice similarities 2·and/den.
+// sum of the screenTop largest Dice similarities 2·and/den. It is computed
+// without a branch on the data (a general sort cost as much as the
+// kernel): the similarities, as the bits of non-negative float32s (which
+// order like the floats), are sorted in two halves of eight by a sorting
+// network; the elementwise larger of the one half ascending and the other
+// descending are then the eight largest of the sixteen, summed in that
+// order.
 func screenScore(best *[ScreenSlots]uint64) float32 {
-	var sims [ScreenSlots]float32
-	for s, b := range best {
-		sims[s] = 2 * float32(b>>32) / float32(max(uint32(b), 1))
+	var lo, hi [8]uint32
+	for s := range 8 {
+		lo[s] = math.Float32bits(2 * float32(best[s]>>32) / float32(max(uint32(best[s]), 1)))
+		hi[s] = math.Float32bits(2 * float32(best[s+8]>>32) / float32(max(uint32(best[s+8]), 1)))
 	}
-	slices.Sort(sims[:])
+	sort8(&lo)
+	sort8(&hi)
 	var sum float32
-	for _, v := range sims[ScreenSlots-screenTop:] {
-		sum += v
+	for i := range 8 {
+		sum += math.Float32frombits(max(lo[i], hi[7-i]))
 	}
 	return sum
+}
+
+// sort8Network is an optimal sorting network for eight inputs (19
+// compare-exchanges in six layers).
+var sort8Network = [19][2]uint8{
+	{0, 2}, {1, 3}, {4, 6}, {5, 7},
+	{0, 4}, {1, 5}, {2, 6}, {3, 7},
+	{0, 1}, {2, 3}, {4, 5}, {6, 7},
+	{2, 4}, {3, 5},
+	{1, 4}, {3, 6},
+	{1, 2}, {3, 4}, {5, 6},
+}
+
+// sort8 sorts v ascending with sort8Network (min and max: CMOV).
+func sort8(v *[8]uint32) {
+	for _, ce := range sort8Network {
+		a, b := v[ce[0]], v[ce[1]]
+		v[ce[0]], v[ce[1]] = min(a, b), max(a, b)
+	}
 }
 
 // ScreenKernel names the screening kernel in use on this CPU.

@@ -497,3 +497,52 @@ func BenchmarkScreenKernels(b *testing.B) {
 		})
 	}
 }
+
+// TestSort8 checks the sorting network on every 0/1 input (the 0-1
+// principle: a network that sorts them sorts everything) and on random
+// ones.
+func TestSort8(t *testing.T) {
+	for m := range 256 {
+		var v [8]uint32
+		for i := range v {
+			v[i] = uint32(m >> i & 1)
+		}
+		sort8(&v)
+		require.True(t, slices.IsSorted(v[:]), "input %08b", m)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 1000 {
+		var v [8]uint32
+		for i := range v {
+			v[i] = rng.Uint32N(20)
+		}
+		want := v
+		slices.Sort(want[:])
+		sort8(&v)
+		require.Equal(t, want, v)
+	}
+}
+
+// TestScreenScoreSumsTheBestEight checks screenScore against a plain sort.
+func TestScreenScoreSumsTheBestEight(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 1000 {
+		var best [ScreenSlots]uint64
+		sims := make([]float64, ScreenSlots)
+		for s := range best {
+			den := 1 + rng.Uint64N(700)
+			and := rng.Uint64N(den/2 + 1)
+			if rng.IntN(4) == 0 {
+				and, den = 0, 1
+			}
+			best[s] = and<<32 | den
+			sims[s] = float64(float32(2 * float32(and) / float32(den)))
+		}
+		slices.Sort(sims)
+		want := 0.0
+		for _, v := range sims[ScreenSlots-screenTop:] {
+			want += v
+		}
+		assert.InDelta(t, want, float64(screenScore(&best)), 1e-5)
+	}
+}
