@@ -160,8 +160,13 @@ func (s *Synth) Finger() *minutiae.Template {
 			// A ridge break or a short ridge: a second ending facing this one
 			// a period or so along the ridge. Real templates are full of
 			// them, true or false, and they make unrelated fingers look alike.
+			// Not when the partner would leave the image (its coordinates
+			// would wrap round in the template).
 			gap := 8 + r.Float64()*8
-			pts[i+1] = [2]float64{p[0] + gap*math.Cos(dir), p[1] + gap*math.Sin(dir)}
+			q := [2]float64{p[0] + gap*math.Cos(dir), p[1] + gap*math.Sin(dir)}
+			if q[0] >= 0 && q[1] >= 0 && q[0] < w && q[1] < h {
+				pts[i+1] = q
+			}
 		}
 		kind := minutiae.Ending
 		if r.IntN(100) < 45 {

@@ -10,15 +10,15 @@ import (
 
 func TestSynthFingersArePlausibleAndRepeatable(t *testing.T) {
 	a, b := NewSynth(1), NewSynth(1)
-	for range 50 {
+	for range 2000 {
 		fa, fb := a.Finger(), b.Finger()
 		require.Equal(t, fa, fb, "same seed, same fingers")
 		n := len(fa.Minutiae)
 		assert.GreaterOrEqual(t, n, 8)
 		assert.LessOrEqual(t, n, 150)
 		for _, m := range fa.Minutiae {
-			assert.Less(t, int(m.X), int(fa.Width))
-			assert.Less(t, int(m.Y), int(fa.Height))
+			require.Less(t, int(m.X), int(fa.Width))
+			require.Less(t, int(m.Y), int(fa.Height))
 		}
 	}
 }
