@@ -54,8 +54,8 @@ type Matcher struct {
 	tmp     []uint64 // radix sort scratch, as long as pairs
 	// The sorted pairs' geometry, in pair order, for align: probe and
 	// candidate positions and the direction difference, so that its
-	// consistency test reads contiguous memory; consistent receives the
-	// indices of the pairs that pass it.
+	// consistency test (consistentPairs) reads contiguous memory;
+	// consistent receives the indices of the pairs that pass it.
 	geo        pairGeometry
 	consistent []uint16
 	counts     [2][256]uint16
@@ -419,28 +419,12 @@ func (g *pairGeometry) fill(a, c *Template, pairs []uint64) {
 // that are consistent with al, one to one. With record it keeps the
 // accepted pairs in m.matched for refit.
 //
-// The consistency test runs first over all n pairs, reading them in order
-// from m.geo, and lists the few that pass; the one-to-one pass then visits
-// only those. The result is that of testing both in one pass. (Written
-// without a branch, with & on the two tests, the first pass was slower:
-// most pairs fail the position test, which predicts well.)
+// The consistency test runs first over all n pairs (consistentPairs, a
+// vector kernel where the CPU has one), reading them in order from m.geo,
+// and lists the few that pass; the one-to-one pass then visits only those.
+// The result is that of testing both in one pass.
 func (m *Matcher) align(n int, al *alignment, record bool) (int, float64) {
-	g := &m.geo
-	ax, ay, bx, by, dd := g.ax[:n], g.ay[:n], g.bx[:n], g.by[:n], g.dd[:n]
-	consistent := m.consistent[:n]
-	nc := 0
-	for p := range ax {
-		// |d| ≤ tolDir, as one unsigned comparison.
-		dirOK := uint16(dd[p]-al.rot+uint16(tolDir)) <= 2*uint16(tolDir)
-		ux, uy := ax[p]-al.ax, ay[p]-al.ay
-		tx := al.bx + al.cos*ux - al.sin*uy - bx[p]
-		ty := al.by + al.sin*ux + al.cos*uy - by[p]
-		posOK := tx*tx+ty*ty <= tolBase*tolBase+tolSlope*tolSlope*(ux*ux+uy*uy)
-		consistent[nc] = uint16(p)
-		if posOK && dirOK {
-			nc++
-		}
-	}
+	nc := consistentPairs(&m.geo, n, *al, m.consistent)
 	m.gen++
 	if m.gen == 0 { // wrapped: old stamps could collide
 		clear(m.stampA)
@@ -452,7 +436,7 @@ func (m *Matcher) align(n int, al *alignment, record bool) (int, float64) {
 		m.matched = m.matched[:0]
 	}
 	matched, s := 0, 0.0
-	for _, p := range consistent[:nc] {
+	for _, p := range m.consistent[:nc] {
 		k := m.pairs[p]
 		i, j := int(k>>16&0xffff), int(k&0xffff)
 		if m.stampA[i] == gen || m.stampB[j] == gen {

@@ -1,0 +1,7 @@
+//go:build !amd64 || purego
+
+package match
+
+func consistentKernels() []consistentKernel {
+	return []consistentKernel{{"go", consistentPairsGo}}
+}
