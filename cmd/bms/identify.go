@@ -264,6 +264,7 @@ func runIdentify(args []string, stdout, stderr io.Writer) error {
 	probePath := fs.String("probe", "", "probe: image, template or ANSI/NIST transaction (required)")
 	k := fs.Int("k", 10, "candidates to return")
 	threads := fs.Int("threads", 0, "cores to search with (0: every core)")
+	shortlist := fs.Float64("shortlist", 0, "search two-stage: screen every record, compare this fraction (at least 100 records) in full (0: exhaustive)")
 	ppi := fs.Float64("ppi", 0, "image resolution (0: the file's, when it states at least 250 ppi, else 500)")
 	impression := fs.String("impression", "", "impression of the probe image: plain, rolled, latent, palm")
 	asJSON := fs.Bool("json", false, "print JSON")
@@ -306,7 +307,7 @@ func runIdentify(args []string, stdout, stderr io.Writer) error {
 	if g.Len() == 0 {
 		return errors.New("the gallery is empty")
 	}
-	cands, err := g.Identify(context.Background(), probe, afis.SearchOptions{K: *k, Threads: *threads})
+	cands, err := g.Identify(context.Background(), probe, afis.SearchOptions{K: *k, Threads: *threads, Shortlist: *shortlist})
 	if err != nil {
 		return err
 	}

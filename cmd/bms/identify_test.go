@@ -64,6 +64,12 @@ func TestEnrollAndIdentify(t *testing.T) {
 	assert.Contains(t, stdout, "batch2/f17")
 	assert.Contains(t, stdout, "match")
 
+	// The flag reaches the search (30 records are below afis.MinShortlist,
+	// so every one is compared in full; afis tests the screening itself).
+	stdout, stderr, code = runBMS(t, "identify", "-gallery", galleryFile, "-probe", probePath, "-shortlist", "0.05")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "batch2/f17")
+
 	_, _, code = runBMS(t, "identify", "-gallery", galleryFile)
 	assert.Equal(t, 2, code)
 	_, stderr, code = runBMS(t, "identify", "-gallery", probePath, "-probe", probePath)
