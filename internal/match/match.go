@@ -4,7 +4,17 @@
 // fingerprint recognition", IEEE TPAMI 32(12), 2010) compared with AND, XOR
 // and popcount, followed by a global consolidation that looks for the one
 // rigid transformation, with a distortion-tolerant acceptance radius, that
-// pairs most similar cylinders one to one.
+// pairs most similar cylinders one to one. A screening signature per
+// template (screen.go) gives 1:N searches a cheap first stage.
+//
+// Data flow: Build turns points into a Template (cylinders word-major, the
+// screening signature); Compare runs the cell-count kernel per probe
+// cylinder (kernel.go, returning pair keys), keeps the best three
+// candidates per probe minutia, sorts the pairs, tries alignments on them
+// (the consistency pass of consistent.go, then a one-to-one pass), refits
+// the best and scores the evidence. Every kernel has AVX-512, where
+// written AVX2, and Go implementations that give identical results,
+// chosen at start-up with cpuid; the purego build tag forces Go.
 //
 // The package knows nothing of template formats: callers give it points in
 // 500 ppi pixel units in a right-handed frame (y up) with directions as
