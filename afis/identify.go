@@ -170,30 +170,24 @@ func (p *probe) screenRecord(s *snapshot, r uint32) float32 {
 }
 
 // shortlist runs the screening stage: the records, among those the filter
-// allows, with the n best screening scores, in ascending ID order (the
-// order the full comparison reads the arena in).
+// allows, with the n best screening scores (higher score, then lower ID),
+// in ascending ID order (the order the full comparison reads the arena
+// in). The scan writes each record's score into a dense array and
+// index.BestOf selects from it: a heap of n entries per range, fed by a
+// large share of the records when n is 5 % of a million, cost more and ran
+// serially when merged.
 func (g *Gallery) shortlist(ctx context.Context, s *snapshot, probes []*probe, ranges []index.Range, threads int, filter index.Filter, n int) ([]uint32, error) {
-	tops := make([]*index.TopK, len(ranges))
-	for i := range tops {
-		tops[i] = index.NewTopK(n)
+	scores := make([]float32, len(s.recFirst)-1)
+	for i := range scores {
+		scores[i] = index.Unscored
 	}
 	err := scanRecords(ctx, s, ranges, threads, filter, func(part int, r uint32) {
-		tops[part].Push(r, probes[part].screenRecord(s, r))
+		scores[r] = probes[part].screenRecord(s, r)
 	})
 	if err != nil {
 		return nil, err
 	}
-	all := index.NewTopK(n)
-	for _, t := range tops {
-		all.Merge(t)
-	}
-	hits := all.Results()
-	ids := make([]uint32, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
-	}
-	slices.Sort(ids)
-	return ids, nil
+	return index.BestOf(scores, n), nil
 }
 
 // scanRecords calls fn for every record of the ranges that the filter
