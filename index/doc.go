@@ -8,6 +8,8 @@
 // access rights — and is applied inside the scan, not after it. A scan is cut
 // into Ranges and run on several cores (ScanParallel, golang.org/x/sync); each
 // worker keeps a bounded TopK and the workers' lists are merged at the end.
+// A first stage that keeps a large share of a gallery (screening) writes
+// its scores into a dense array instead and selects with BestOf.
 //
 // Data flow of a 1:N search:
 //
