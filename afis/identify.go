@@ -240,6 +240,12 @@ func (g *Gallery) Identify(ctx context.Context, rec *minutiae.Record, opts Searc
 			probes[i] = p.clone()
 		}
 	}
+	// score fully compares record r on part's probe clone.
+	score := func(part int, r uint32) {
+		if sc := probes[part].scoreRecord(s, r, nil); sc > 0 {
+			tops[part].Push(r, float32(sc))
+		}
+	}
 	if opts.Shortlist > 0 {
 		n := max(MinShortlist, int(math.Ceil(opts.Shortlist*float64(opts.Filter.Count(nRec)))))
 		if n < nRec {
@@ -251,11 +257,8 @@ func (g *Gallery) Identify(ctx context.Context, rec *minutiae.Record, opts Searc
 			// by position in it: at most one part per probe clone.
 			ranges = index.Split(len(ids), len(probes), 1)
 			err = index.ScanParallel(ctx, ranges, threads, func(ctx context.Context, part int, rg index.Range) error {
-				pp, top := probes[part], tops[part]
 				for _, r := range ids[rg.Lo:rg.Hi] {
-					if sc := pp.scoreRecord(s, r, nil); sc > 0 {
-						top.Push(r, float32(sc))
-					}
+					score(part, r)
 				}
 				return ctx.Err()
 			})
@@ -265,11 +268,7 @@ func (g *Gallery) Identify(ctx context.Context, rec *minutiae.Record, opts Searc
 			return g.candidates(s, p, tops, k), nil
 		}
 	}
-	err = scanRecords(ctx, s, ranges, threads, opts.Filter, func(part int, r uint32) {
-		if sc := probes[part].scoreRecord(s, r, nil); sc > 0 {
-			tops[part].Push(r, float32(sc))
-		}
-	})
+	err = scanRecords(ctx, s, ranges, threads, opts.Filter, score)
 	if err != nil {
 		return nil, err
 	}
