@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -81,7 +82,7 @@ func runBenchFinger(args []string, stdout, stderr io.Writer) error {
 	probes := fs.Int("probes", 20, "searches per configuration (mated: other impressions of gallery fingers)")
 	seed := fs.Uint64("seed", 1, "seed of the synthetic gallery")
 	shortlist := fs.Float64("shortlist", 0.05, "also search with screening, comparing this fraction of the gallery in full (0: exhaustive only)")
-	plot := fs.String("plot", "", "write a PNG of throughput against threads and gallery size")
+	plot := fs.String("plot", "", "write a PNG of exhaustive throughput against threads and gallery size (with -shortlist, also FILE-screened.png)")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -111,7 +112,7 @@ func runBenchFinger(args []string, stdout, stderr io.Writer) error {
 	build := time.Duration(0)
 	report := FingerBenchReport{}
 	progress := newProgress(stderr, sizes[len(sizes)-1])
-	var series []bench.ThroughputSeries
+	var series, screened []bench.ThroughputSeries
 	for _, n := range sizes {
 		start := time.Now()
 		if err := growSynthGallery(g, n, *seed, probeAt, &probeRecs, &probeIDs, progress); err != nil {
@@ -119,6 +120,7 @@ func runBenchFinger(args []string, stdout, stderr io.Writer) error {
 		}
 		build += time.Since(start)
 		s := bench.ThroughputSeries{Label: fmt.Sprintf("gallery %d", n)}
+		sc := bench.ThroughputSeries{Label: s.Label}
 		for _, t := range threads {
 			run, err := measureSearches(g, probeRecs, probeIDs, t, *shortlist)
 			if err != nil {
@@ -126,26 +128,24 @@ func runBenchFinger(args []string, stdout, stderr io.Writer) error {
 			}
 			report.Runs = append(report.Runs, run)
 			s.Points = append(s.Points, bench.ThroughputPoint{Threads: t, PerSec: run.ComparisonsPerSecondPerCore * float64(t)})
+			sc.Points = append(sc.Points, bench.ThroughputPoint{Threads: t, PerSec: run.EffectivePerSecondPerCore * float64(t)})
 		}
 		series = append(series, s)
+		screened = append(screened, sc)
 	}
 	progress.done()
 	report.FingerBenchRun = report.Runs[0]
 	report.BuildSeconds = build.Seconds()
 	if *plot != "" {
-		f, err := os.Create(*plot)
-		if err != nil {
+		if err := writeThroughputPlot(*plot, "exhaustive 1:N fingerprint search", series); err != nil {
 			return err
 		}
-		if len(series) > 4 {
-			series = series[len(series)-4:]
-		}
-		err = bench.WriteThroughputPNG(f, "exhaustive 1:N fingerprint search", "fingers/s", series)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return err
+		if *shortlist > 0 {
+			path := strings.TrimSuffix(*plot, filepath.Ext(*plot)) + "-screened.png"
+			title := fmt.Sprintf("1:N search with screening (%g compared in full)", *shortlist)
+			if err := writeThroughputPlot(path, title, screened); err != nil {
+				return err
+			}
 		}
 	}
 	if *asJSON {
@@ -269,4 +269,21 @@ func measureSearches(g *afis.Gallery, probes []*minutiae.Record, ids []string, t
 func screenKernelName() string {
 	_, screen := minutiae.Kernels()
 	return screen
+}
+
+// writeThroughputPlot writes the last four series (the largest galleries)
+// as a PNG.
+func writeThroughputPlot(path, title string, series []bench.ThroughputSeries) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if len(series) > 4 {
+		series = series[len(series)-4:]
+	}
+	err = bench.WriteThroughputPNG(f, title, "fingers/s", series)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

@@ -31,9 +31,11 @@ func TestBenchFingerSmall(t *testing.T) {
 		assert.Equal(t, 1.0, r.Rank1, "every mated probe first (gallery %d)", r.Gallery)
 		assert.Equal(t, 1.0, r.ScreenedRank1, "every mated probe first with screening (gallery %d)", r.Gallery)
 	}
-	st, err := os.Stat(plot)
-	require.NoError(t, err)
-	assert.Greater(t, st.Size(), int64(1000))
+	for _, p := range []string{plot, filepath.Join(filepath.Dir(plot), "tp-screened.png")} {
+		st, err := os.Stat(p)
+		require.NoError(t, err)
+		assert.Greater(t, st.Size(), int64(1000))
+	}
 
 	out.Reset()
 	require.NoError(t, runBenchFinger([]string{"-gallery", "300", "-threads", "1", "-probes", "2", "-shortlist", "0", "-json"}, &out, &errOut))

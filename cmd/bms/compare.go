@@ -104,7 +104,7 @@ func percent(f float64) string {
 // one, its first usable fingerprint image, extracted), or an image,
 // extracted.
 func loadFingerTemplate(path string, ppi float64) (*minutiae.Template, error) {
-	rec, err := loadFingerViews(path, ppi, nil, true)
+	rec, err := loadFingerViews(path, ppi, nil, nil, true)
 	if err != nil {
 		return nil, err
 	}

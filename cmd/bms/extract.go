@@ -31,11 +31,16 @@ func runExtract(args []string, stdout, stderr io.Writer) error {
 	debugDir := fs.String("debug", "", "directory for debug overlays (mask, orientation, enhanced, skeleton, minutiae)")
 	ppi := fs.Float64("ppi", 0, "image resolution (0: the file's, when it states at least 250 ppi, else 500)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "images extracted at once")
+	roi := fs.String("roi", "", "region-of-interest mask (an examiner's outline of a latent): an image of the same size, non-zero = usable; a directory holds one mask per IMAGE, named like it")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *outDir == "" || fs.NArg() == 0 {
 		return usageError("extract needs -o DIR and at least one IMAGE")
+	}
+	roiFor, err := roiSource(*roi, fs.NArg())
+	if err != nil {
+		return err
 	}
 	f, err := minutiae.ParseFormat(*format)
 	if err != nil {
@@ -62,7 +67,7 @@ func runExtract(args []string, stdout, stderr io.Writer) error {
 	for range max(1, *workers) {
 		wg.Go(func() {
 			for i := range jobs {
-				results[i], errs[i] = extractOne(files[i], f, mode, *ppi, *outDir, *debugDir)
+				results[i], errs[i] = extractOne(files[i], f, mode, *ppi, roiFor, *outDir, *debugDir)
 				progress.step()
 			}
 		})
@@ -89,12 +94,16 @@ func runExtract(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func extractOne(path string, f minutiae.Format, mode minutiae.Impression, ppi float64, outDir, debugDir string) (string, error) {
+func extractOne(path string, f minutiae.Format, mode minutiae.Impression, ppi float64, roiFor func(string) (*image.Gray, error), outDir, debugDir string) (string, error) {
 	img, err := minutiae.DecodeImageFile(path)
 	if err != nil {
 		return "", err
 	}
-	opts := minutiae.ExtractOptions{Impression: mode, PPI: ppi}
+	roi, err := roiFor(path)
+	if err != nil {
+		return "", err
+	}
+	opts := minutiae.ExtractOptions{Impression: mode, PPI: ppi, ROI: roi}
 	var dbg *minutiae.ExtractDebug
 	if debugDir != "" {
 		dbg = new(minutiae.ExtractDebug)
@@ -122,6 +131,47 @@ func extractOne(path string, f minutiae.Format, mode minutiae.Impression, ppi fl
 		}
 	}
 	return fmt.Sprintf("%s → %s: %d minutiae, quality %d, %.1f ms", path, out, len(t.Minutiae), t.Quality(), float64(took.Microseconds())/1000), nil
+}
+
+// roiSource resolves the -roi flag: no mask; one mask file (for a single
+// image); or a directory holding, for each image, a mask with the same base
+// name and any image extension. A missing mask is an error rather than a
+// silent extraction of the whole image, which for a latent means minutiae
+// from the card's print and handwriting.
+func roiSource(path string, images int) (func(string) (*image.Gray, error), error) {
+	if path == "" {
+		return func(string) (*image.Gray, error) { return nil, nil }, nil
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		if images != 1 {
+			return nil, usageError("-roi FILE applies to one image; give a directory of masks for %d images", images)
+		}
+		return func(string) (*image.Gray, error) { return loadROI(path) }, nil
+	}
+	return func(img string) (*image.Gray, error) {
+		base := strings.TrimSuffix(filepath.Base(img), filepath.Ext(img))
+		for _, ext := range []string{".png", ".bmp", ".pgm", ".tif", ".tiff", ".gif", ".jpg"} {
+			p := filepath.Join(path, base+ext)
+			if _, err := os.Stat(p); err == nil {
+				return loadROI(p)
+			}
+		}
+		return nil, fmt.Errorf("no ROI mask for %s in %s", filepath.Base(img), path)
+	}, nil
+}
+
+// loadROI reads a region-of-interest mask: any image format Extract reads;
+// non-zero pixels are usable.
+func loadROI(path string) (*image.Gray, error) {
+	m, err := minutiae.DecodeImageFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("ROI: %w", err)
+	}
+	return m.Gray, nil
 }
 
 // writeDebug writes the intermediate images and a minutiae overlay on the

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
 	"io"
 	"io/fs"
 	"os"
@@ -66,16 +67,20 @@ func listEnrolItems(paths []string) ([]enrolItem, error) {
 // finger and palm images extracted with their positions), or one image,
 // extracted. impression, when set, overrides the impression of images.
 func loadFingerRecord(path string, ppi float64, impression *minutiae.Impression) (*minutiae.Record, error) {
-	return loadFingerViews(path, ppi, impression, false)
+	return loadFingerViews(path, ppi, impression, nil, false)
 }
 
 // loadFingerViews is loadFingerRecord; with firstOnly it stops at the first
 // view (a comparison needs one finger, and extracting a whole ten-print
-// card for it would take a second).
-func loadFingerViews(path string, ppi float64, impression *minutiae.Impression, firstOnly bool) (*minutiae.Record, error) {
+// card for it would take a second). roi, when not nil, is the
+// region-of-interest mask of an image input.
+func loadFingerViews(path string, ppi float64, impression *minutiae.Impression, roi *image.Gray, firstOnly bool) (*minutiae.Record, error) {
 	data, err := readInput(path)
 	if err != nil {
 		return nil, err
+	}
+	if roi != nil && (minutiae.Detect(data) != minutiae.FormatUnknown || isANSINIST(data)) {
+		return nil, fmt.Errorf("%s: an ROI mask applies to an image, not to a template or transaction", path)
 	}
 	if minutiae.Detect(data) != minutiae.FormatUnknown {
 		rec, _, err := minutiae.Decode(data)
@@ -94,7 +99,7 @@ func loadFingerViews(path string, ppi float64, impression *minutiae.Impression, 
 	if err != nil {
 		return nil, err
 	}
-	opts := minutiae.ExtractOptions{PPI: ppi}
+	opts := minutiae.ExtractOptions{PPI: ppi, ROI: roi}
 	if impression != nil {
 		opts.Impression = *impression
 	}
@@ -267,6 +272,7 @@ func runIdentify(args []string, stdout, stderr io.Writer) error {
 	shortlist := fs.Float64("shortlist", 0, "search two-stage: screen every record, compare this fraction (at least 100 records) in full (0: exhaustive)")
 	ppi := fs.Float64("ppi", 0, "image resolution (0: the file's, when it states at least 250 ppi, else 500)")
 	impression := fs.String("impression", "", "impression of the probe image: plain, rolled, latent, palm")
+	roiPath := fs.String("roi", "", "region-of-interest mask of a probe image (an examiner's outline of a latent): same size, non-zero = usable")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -278,7 +284,13 @@ func runIdentify(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	probe, err := loadFingerRecord(*probePath, *ppi, imp)
+	var roi *image.Gray
+	if *roiPath != "" {
+		if roi, err = loadROI(*roiPath); err != nil {
+			return err
+		}
+	}
+	probe, err := loadFingerViews(*probePath, *ppi, imp, roi, false)
 	if err != nil {
 		return fmt.Errorf("probe: %w", err)
 	}
