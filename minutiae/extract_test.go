@@ -172,6 +172,42 @@ func TestExtractROI(t *testing.T) {
 	assert.LessOrEqual(t, d, 6.0, "%+v", tpl.Minutiae)
 }
 
+// A faint mark beside dark card lines: the examiner's region of interest
+// sets the contrast scale, so the mark is not dropped as background
+// against the lines' energy.
+func TestExtractROIFaintMark(t *testing.T) {
+	const w, h = 320, 240
+	img := dislocation(w, h, 240, 120, 9, 0, false)
+	for y := range h {
+		row := img.Pix[y*img.Stride : y*img.Stride+w]
+		for x := range row {
+			if x < 160 {
+				// Card lines: dark, 4 px wide, every 20 px, full contrast.
+				row[x] = 235
+				if x%20 < 4 {
+					row[x] = 20
+				}
+				continue
+			}
+			// The mark: a tenth of the contrast.
+			row[x] = uint8(128 + (float64(row[x])-128)/10)
+		}
+	}
+	roi := image.NewGray(img.Rect)
+	for y := range h {
+		for x := 160; x < w; x++ {
+			roi.Pix[y*roi.Stride+x] = 255
+		}
+	}
+	tpl, err := minutiae.Extract(img, minutiae.ExtractOptions{Impression: minutiae.LatentImpression, ROI: roi})
+	require.NoError(t, err)
+	_, d := nearest(tpl, 240, 120)
+	assert.LessOrEqual(t, d, 6.0, "%+v", tpl.Minutiae)
+	for _, m := range tpl.Minutiae {
+		assert.GreaterOrEqual(t, m.X, uint16(160))
+	}
+}
+
 func TestExtractErrors(t *testing.T) {
 	var nilGray *image.Gray
 	uniform := image.NewGray(image.Rect(0, 0, 200, 200))

@@ -172,7 +172,7 @@ func (e *Extractor) Run(pix []uint8, w, h, stride int, p Params, dbg *Debug) (re
 		return res, ErrNoPrint
 	}
 	e.frequency()
-	if p.Latent {
+	if p.Latent && p.ROI == nil {
 		if area = e.ridgeMask(p); area == 0 {
 			if dbg != nil {
 				e.fillDebug(dbg)
