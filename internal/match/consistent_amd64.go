@@ -24,7 +24,25 @@ func consistentPairsAVX512Go(g *pairGeometry, n int, al alignment, out []uint16)
 	return consistentAVX512(&g.ax[0], &g.ay[0], &g.bx[0], &g.by[0], &g.dd[0], n, &al, posLimBase, posLimSlope, &out[0])
 }
 
-// The kernel has tolDir as a constant, and reads alignment's fields at
+// consistentAVX2 is consistentPairs for n ≥ 1 (consistent_amd64.s): groups
+// of 8 pairs, the passing indices written one at a time from the lane
+// mask, then the remainder from the window of the last 8 pairs (for n < 8,
+// from a copy on the stack); it neither reads nor writes past n. base2 and
+// slope2 are posLimBase and posLimSlope.
+//
+//go:noescape
+func consistentAVX2(ax, ay, bx, by *float32, dd *uint16, n int, al *alignment, base2, slope2 float32, out *uint16) int
+
+func consistentPairsAVX2Go(g *pairGeometry, n int, al alignment, out []uint16) int {
+	if n <= 0 {
+		return 0
+	}
+	_, _, _, _, _ = g.ax[n-1], g.ay[n-1], g.bx[n-1], g.by[n-1], g.dd[n-1]
+	_ = out[n-1]
+	return consistentAVX2(&g.ax[0], &g.ay[0], &g.bx[0], &g.by[0], &g.dd[0], n, &al, posLimBase, posLimSlope, &out[0])
+}
+
+// The kernels have tolDir as a constant, and read alignment's fields at
 // these offsets.
 var (
 	_ [tolDir - 3640]struct{}
@@ -46,11 +64,14 @@ var (
 )
 
 // consistentKernels lists the implementations this CPU can run, best
-// first. Without AVX-512 (AVX2 included) the Go version runs.
+// first.
 func consistentKernels() []consistentKernel {
 	var ks []consistentKernel
 	if cpuid.CPU.Supports(cpuid.AVX512F, cpuid.POPCNT) {
 		ks = append(ks, consistentKernel{"avx512", consistentPairsAVX512Go})
+	}
+	if cpuid.CPU.Supports(cpuid.AVX2, cpuid.BMI1) {
+		ks = append(ks, consistentKernel{"avx2", consistentPairsAVX2Go})
 	}
 	return append(ks, consistentKernel{"go", consistentPairsGo})
 }

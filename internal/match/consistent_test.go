@@ -343,3 +343,227 @@ func BenchmarkConsistentPairs(b *testing.B) {
 		}
 	}
 }
+
+// patternPair is a pair whose outcome under the identity alignment at
+// (100, 100) is known: in or out, by position, direction or a NaN or
+// infinite coordinate, and at the edges of both tests.
+type patternPair struct {
+	ax, ay, bx, by float32
+	dd             uint16
+}
+
+var (
+	patternIn = []patternPair{
+		{100, 100, 108, 100, 0},                           // exactly 8 away
+		{100, 100, 100, 100, uint16(tolDir)},              // at +tolDir
+		{100, 100, 100, 100, uint16(1<<16 - int(tolDir))}, // at −tolDir
+		{130, 140, 133, 138, 5},                           // near, off centre
+		{100, 100, 100, 92, 0},                            // exactly 8 away along y
+	}
+	patternOut = []patternPair{
+		{100, 100, 108, 100.5, 0},                             // beyond 8
+		{100, 100, 100, 100, uint16(tolDir) + 1},              // beyond +tolDir
+		{100, 100, 100, 100, uint16(1<<16 - int(tolDir) - 1)}, // beyond −tolDir
+		{float32(math.NaN()), 100, 100, 100, 0},               // NaN probe x
+		{100, 100, 100, float32(math.NaN()), 0},               // NaN candidate y
+		{100, 100, float32(math.Inf(1)), 100, 0},              // infinite candidate x
+		{float32(math.Inf(-1)), 100, 100, 100, 0},             // infinite probe x
+		{300, 20, 40, 380, 0x8000},                            // far, and opposite
+	}
+)
+
+// TestConsistentPatterns runs every kernel on geometries whose index list
+// is known: every pass pattern of every n up to 15 (a vector group, the
+// remainder after it and the short inputs, every subset), and 256 groups
+// with every mask of 8 lanes followed by each remainder. The in and out
+// pairs vary with the position, so that each kind of pair meets each lane.
+func TestConsistentPatterns(t *testing.T) {
+	al := newAlignment(100, 100, 100, 100, 0)
+	require.Equal(t, float32(1), al.cos)
+	require.Equal(t, float32(0), al.sin)
+	for in, pp := range map[bool][]patternPair{true: patternIn, false: patternOut} {
+		for i, q := range pp {
+			g := pairGeometry{[]float32{q.ax}, []float32{q.ay}, []float32{q.bx}, []float32{q.by}, []uint16{q.dd}}
+			out := make([]uint16, 1)
+			require.Equal(t, in, consistentPairsGo(&g, 1, al, out) == 1, "pattern pair %d (in: %v)", i, in)
+		}
+	}
+	kernels := consistentKernels()
+	const maxN = 8*256 + 7
+	g := newPairGeometry(maxN)
+	set := func(p int, in bool, salt int) {
+		q := patternOut[(p+salt)%len(patternOut)]
+		if in {
+			q = patternIn[(p+salt)%len(patternIn)]
+		}
+		g.ax[p], g.ay[p], g.bx[p], g.by[p], g.dd[p] = q.ax, q.ay, q.bx, q.by, q.dd
+	}
+	buf := make([]uint16, maxN+16)
+	var want []uint16
+	check := func(n int, what string, args ...any) {
+		out := buf[:n+16]
+		for _, k := range kernels {
+			for i := range out {
+				out[i] = 0xdead
+			}
+			got := k.fn(&g, n, al, out[:n])
+			if !slices.Equal(want, out[:got]) {
+				t.Fatalf("%s: %s: got %v, want %v", k.name, fmt.Sprintf(what, args...), out[:got], want)
+			}
+			for i := n; i < len(out); i++ {
+				if out[i] != 0xdead {
+					t.Fatalf("%s: %s: wrote out[%d] past n", k.name, fmt.Sprintf(what, args...), i)
+				}
+			}
+		}
+	}
+	for n := 1; n <= 15; n++ {
+		for mask := range 1 << n {
+			want = want[:0]
+			for p := range n {
+				in := mask>>p&1 != 0
+				set(p, in, mask)
+				if in {
+					want = append(want, uint16(p))
+				}
+			}
+			check(n, "n=%d mask=%#x", n, mask)
+		}
+	}
+	for r := range 8 {
+		n := 8*256 + r
+		want = want[:0]
+		for p := range n {
+			mask := p / 8 // group k has mask k
+			if p >= 8*256 {
+				mask = 0xff >> (8 - r) // the remainder: all in
+				if r >= 3 {
+					mask = 0x55 // or alternating, from the first
+				}
+			}
+			in := mask>>(p%8)&1 != 0
+			set(p, in, r)
+			if in {
+				want = append(want, uint16(p))
+			}
+		}
+		check(n, "every group mask, remainder %d", r)
+	}
+}
+
+// alignCall is one call of consistentPairs in Compare: its geometry
+// (shared by the calls of a comparison), n and the alignment.
+type alignCall struct {
+	g  *pairGeometry
+	n  int
+	al alignment
+	nc int // its result
+}
+
+// withConsistent runs f with consistentPairs set to fn.
+func withConsistent(fn func(g *pairGeometry, n int, al alignment, out []uint16) int, f func()) {
+	saved := consistentPairs
+	defer func() { consistentPairs = saved }()
+	consistentPairs = fn
+	f()
+}
+
+// goldenScores compares every pair of the golden sets.
+func goldenScores() []float64 {
+	sets := goldenSets()
+	ts := make([]Template, len(sets))
+	for i := range sets {
+		Build(&ts[i], sets[i])
+	}
+	var scores []float64
+	for i := range sets {
+		m := NewMatcher(sets[i])
+		for j := range ts {
+			scores = append(scores, m.Compare(&ts[j]))
+		}
+	}
+	return scores
+}
+
+// TestConsistentKernelsCompare runs the golden comparisons with each
+// implementation in align: the scores must be the same bits.
+func TestConsistentKernelsCompare(t *testing.T) {
+	want := goldenScores()
+	for _, k := range consistentKernels() {
+		var got []float64
+		withConsistent(k.fn, func() { got = goldenScores() })
+		require.Len(t, got, len(want))
+		for i := range want {
+			require.Equal(t, math.Float64bits(want[i]), math.Float64bits(got[i]), "%s: comparison %d", k.name, i)
+		}
+	}
+}
+
+// BenchmarkConsistentAlign runs each implementation on the calls align
+// makes in the golden comparisons (genuine and impostor, n as it comes,
+// remainders included), in their order; ns/pair is per pair tested.
+func BenchmarkConsistentAlign(b *testing.B) {
+	var calls []alignCall
+	var geos []*pairGeometry
+	pairs, passed := 0, 0
+	withConsistent(func(g *pairGeometry, n int, al alignment, out []uint16) int {
+		// A comparison's calls read the same pairs, the first of them fewer.
+		var last *pairGeometry
+		if len(geos) > 0 {
+			last = geos[len(geos)-1]
+			m := min(n, len(last.ax))
+			if !last.sub(0, m).equal(g.sub(0, m)) {
+				last = nil
+			}
+		}
+		if last == nil || n > len(last.ax) {
+			c := g.sub(0, n).clone()
+			if last != nil {
+				*last = c // the same comparison: its earlier calls read the prefix
+			} else {
+				last = &c
+				geos = append(geos, last)
+			}
+		}
+		nc := consistentPairsGo(g, n, al, out)
+		calls = append(calls, alignCall{last, n, al, nc})
+		pairs += n
+		passed += nc
+		return nc
+	}, func() { goldenScores() })
+	b.Logf("%d calls on %d geometries, %.1f pairs a call, %.1f%% consistent", len(calls), len(geos), float64(pairs)/float64(len(calls)), 100*float64(passed)/float64(pairs))
+	out := make([]uint16, 1<<16)
+	for _, c := range calls {
+		if consistentPairsGo(c.g, c.n, c.al, out) != c.nc {
+			b.Fatal("the recorded calls do not replay")
+		}
+	}
+	for _, k := range consistentKernels() {
+		b.Run(k.name, func(b *testing.B) {
+			for b.Loop() {
+				for i := range calls {
+					c := &calls[i]
+					k.fn(c.g, c.n, c.al, out)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(pairs), "ns/pair")
+		})
+	}
+}
+
+// clone copies g.
+func (g pairGeometry) clone() pairGeometry {
+	return pairGeometry{
+		ax: slices.Clone(g.ax), ay: slices.Clone(g.ay),
+		bx: slices.Clone(g.bx), by: slices.Clone(g.by),
+		dd: slices.Clone(g.dd),
+	}
+}
+
+// equal tells whether g and h hold the same bits.
+func (g pairGeometry) equal(h pairGeometry) bool {
+	bits := func(a, b []float32) bool {
+		return slices.EqualFunc(a, b, func(x, y float32) bool { return math.Float32bits(x) == math.Float32bits(y) })
+	}
+	return bits(g.ax, h.ax) && bits(g.ay, h.ay) && bits(g.bx, h.bx) && bits(g.by, h.by) && slices.Equal(g.dd, h.dd)
+}
