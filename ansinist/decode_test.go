@@ -169,7 +169,8 @@ func TestCompressionNames(t *testing.T) {
 }
 
 func TestUnsupportedCompression(t *testing.T) {
-	for _, cga := range []string{"JP2", "JP2L", "JPEGL", "ACME"} {
+	// JPEG 2000 (JP2, JP2L) is decoded: see jpeg2000_test.go.
+	for _, cga := range []string{"JPEGL", "ACME"} {
 		t14 := tagged(14, fld{2, "01"}, fld{3, "1"}, fld{6, "10"}, fld{7, "10"}, fld{8, "1"}, fld{9, "500"},
 			fld{11, cga}, fld{12, "8"}, fld{13, "1"}, fld{999, "\x00\x00\x00\x0cjP  \r\n\x87\n"})
 		tx, err := Decode(transaction(nil, rec{14, 1, t14}))
@@ -178,9 +179,9 @@ func TestUnsupportedCompression(t *testing.T) {
 		require.ErrorIs(t, err, ErrUnsupportedCompression, cga)
 		assert.Contains(t, err.Error(), cga)
 	}
-	// Binary records: GCA 4 is JPEG 2000, 1-bit facsimile is unsupported.
+	// Binary records: GCA 3 is lossless JPEG, 1-bit facsimile is unsupported.
 	for _, r := range []rec{
-		{4, 1, binaryImage(4, 1, 0, [6]byte{1, 255, 255, 255, 255, 255}, 0, 10, 10, 4, []byte{1, 2, 3})},
+		{4, 1, binaryImage(4, 1, 0, [6]byte{1, 255, 255, 255, 255, 255}, 0, 10, 10, 3, []byte{1, 2, 3})},
 		{6, 1, binaryImage(6, 1, 0, [6]byte{1, 255, 255, 255, 255, 255}, 0, 10, 10, 1, []byte{1, 2, 3})},
 	} {
 		tx, err := Decode(transaction(nil, r))

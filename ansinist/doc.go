@@ -92,8 +92,8 @@
 // lists are ignored. [ReadFile] refuses files larger than [MaxFileSize]. DecodeImage checks that uncompressed data has exactly
 // the declared size, and that a compressed stream's own size equals the
 // declared one and is plausible for its byte count, before allocating
-// pixels. JPEG 2000, lossless JPEG and facsimile-coded binary images are
-// not decoded: DecodeImage returns an error wrapping
+// pixels. JPEG 2000 (JP2 and JP2L, through internal/jpeg2000) is decoded;
+// lossless JPEG and facsimile-coded binary images are not decoded: DecodeImage returns an error wrapping
 // [ErrUnsupportedCompression] naming the compression. Type-8 signatures,
 // and Type-10 colour images other than JPEG, PNG or raw RGB, are not
 // decoded either. The package reads; it does not validate a transaction

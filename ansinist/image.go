@@ -11,13 +11,14 @@ import (
 	"math"
 	"strings"
 
+	"github.com/openbms/bms/internal/jpeg2000"
 	"github.com/openbms/bms/internal/wsq"
 	"github.com/openbms/bms/minutiae"
 )
 
 // ErrUnsupportedCompression is wrapped by DecodeImage errors for image
-// records whose compression this package cannot decode (JPEG 2000, lossless
-// JPEG, facsimile-coded binary images, vendor codes).
+// records whose compression this package cannot decode (lossless JPEG,
+// facsimile-coded binary images, vendor codes).
 var ErrUnsupportedCompression = errors.New("ansinist: unsupported image compression")
 
 // Compression names, as written in the CGA field of tagged image records
@@ -345,10 +346,17 @@ func sniffImage(data []byte) (ImageInfo, bool) {
 			return info, false
 		}
 		info = ImageInfo{Width: cfg.Width, Height: cfg.Height, Compression: CompressionPNG, BitsPerPixel: bitsOf(cfg.ColorModel)}
-	case bytes.HasPrefix(data, []byte("\x00\x00\x00\x0cjP  \r\n\x87\n")):
+	case bytes.HasPrefix(data, []byte("\x00\x00\x00\x0cjP  \r\n\x87\n")),
+		bytes.HasPrefix(data, []byte{0xFF, 0x4F, 0xFF, 0x51}):
 		info = ImageInfo{Compression: CompressionJP2}
-	case bytes.HasPrefix(data, []byte{0xFF, 0x4F, 0xFF, 0x51}):
-		info = ImageInfo{Compression: CompressionJP2}
+		// The size, when the headers can be read; DecodeImage reports
+		// them when they cannot.
+		if cfg, err := jpeg2000.DecodeConfig(data); err == nil {
+			info.Width, info.Height = cfg.Width, cfg.Height
+			if cfg.Components == 1 || cfg.Components == 3 {
+				info.BitsPerPixel = cfg.BitDepth * cfg.Components
+			}
+		}
 	default:
 		return info, false
 	}
@@ -367,10 +375,11 @@ func bitsOf(m color.Model) int {
 	return 0
 }
 
-// DecodeImage decodes the record's image: WSQ, PNG, baseline JPEG and
-// uncompressed data (8- or 16-bit grey, 24-bit RGB, 1-bit binary with rows
-// padded to whole bytes). Other compressions (JPEG 2000, lossless JPEG,
-// facsimile) give an error wrapping ErrUnsupportedCompression. The decoded
+// DecodeImage decodes the record's image: WSQ, JPEG 2000 (JP2 and JP2L, as a
+// JP2 file or a raw codestream; decoded to 8-bit grey, colour as luma), PNG,
+// baseline JPEG and uncompressed data (8- or 16-bit grey, 24-bit RGB, 1-bit
+// binary with rows padded to whole bytes). Other compressions (lossless
+// JPEG, facsimile) give an error wrapping ErrUnsupportedCompression. The decoded
 // size must equal the size the record declares, and sizes are checked
 // against the data length before any pixel buffer is allocated.
 func (r *Record) DecodeImage() (image.Image, error) {
@@ -382,7 +391,7 @@ func (r *Record) DecodeImage() (image.Image, error) {
 		return fmt.Errorf("ansinist: Type-%d record (IDC %d): %s", r.Type, r.IDC, fmt.Sprintf(msg, a...))
 	}
 	switch info.Compression {
-	case CompressionNone, CompressionWSQ, CompressionJPEGB, CompressionPNG:
+	case CompressionNone, CompressionWSQ, CompressionJPEGB, CompressionPNG, CompressionJP2, CompressionJP2L:
 	default:
 		return nil, fmt.Errorf("ansinist: Type-%d record (IDC %d): %s: %w", r.Type, r.IDC, compressionTitle(info.Compression), ErrUnsupportedCompression)
 	}
@@ -418,6 +427,19 @@ func (r *Record) DecodeImage() (image.Image, error) {
 		img, _, err := wsq.Decode(data)
 		if err != nil {
 			return nil, fail("%v", err)
+		}
+		return img, nil
+	case CompressionJP2, CompressionJP2L:
+		cfg, err := jpeg2000.DecodeConfig(data)
+		if err != nil {
+			return nil, fail("JPEG 2000: %v", err)
+		}
+		if err := checkSize(cfg.Width, cfg.Height); err != nil {
+			return nil, err
+		}
+		img, err := jpeg2000.Decode(data)
+		if err != nil {
+			return nil, fail("JPEG 2000: %v", err)
 		}
 		return img, nil
 	case CompressionJPEGB:

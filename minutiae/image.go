@@ -20,6 +20,7 @@ import (
 	"golang.org/x/image/bmp"
 	"golang.org/x/image/tiff"
 
+	"github.com/openbms/bms/internal/jpeg2000"
 	"github.com/openbms/bms/internal/pgm"
 	"github.com/openbms/bms/internal/wsq"
 )
@@ -35,18 +36,19 @@ const (
 
 // ErrUnknownImageFormat is returned (wrapped) by [DecodeImage] for data that
 // starts with none of the signatures of the supported formats.
-var ErrUnknownImageFormat = errors.New("unrecognised image format (supported: PNG, JPEG, GIF, TIFF, BMP, PGM/PBM/PPM, WSQ)")
+var ErrUnknownImageFormat = errors.New("unrecognised image format (supported: PNG, JPEG, GIF, TIFF, BMP, PGM/PBM/PPM, WSQ, JPEG 2000)")
 
 // Image is a decoded fingerprint or palm image with the resolution stored in its file.
 type Image struct {
 	Gray   *image.Gray // 8-bit grey pixels (colour input converted with luma weights)
-	Format string      // "png", "jpeg", "gif", "tiff", "bmp", "pgm", "wsq"
+	Format string      // "png", "jpeg", "gif", "tiff", "bmp", "pgm", "wsq", "jp2"
 	PPI    float64     // pixels per inch from the file, 0 when the file does not say
 }
 
-// DecodeImage decodes a PNG, JPEG, GIF, TIFF, BMP, Netpbm (PGM, PBM, PPM) or
-// WSQ image. The format is recognised from the first bytes of data, not from
-// a file name.
+// DecodeImage decodes a PNG, JPEG, GIF, TIFF, BMP, Netpbm (PGM, PBM, PPM),
+// WSQ or JPEG 2000 image (a JP2 file or a raw J2K codestream, Format "jp2";
+// lossless 5/3 and lossy 9/7, greyscale or colour). The format is
+// recognised from the first bytes of data, not from a file name.
 //
 // The grey image always has its origin at (0, 0) and Stride equal to its
 // width. Colour is converted with the luma weights of [color.GrayModel]
@@ -59,7 +61,8 @@ type Image struct {
 // PPI is the horizontal resolution recorded in the file: the PNG pHYs chunk
 // (pixels per metre), the JPEG JFIF density or else the EXIF XResolution,
 // the TIFF XResolution and ResolutionUnit, the BMP biXPelsPerMeter, the WSQ
-// NISTCOM PPI. GIF and Netpbm cannot record it. PPI is 0 when the file does
+// NISTCOM PPI, the JP2 capture (else display) resolution box. GIF, Netpbm
+// and raw JPEG 2000 codestreams cannot record it. PPI is 0 when the file does
 // not say or says something unusable; a malformed resolution is not an error.
 // Metric resolutions are converted to pixels per inch; when a whole number of
 // pixels per inch lies within the rounding step of the stored value, that
@@ -166,6 +169,9 @@ func detectImageFormat(data []byte) string {
 		return "jpeg"
 	case bytes.HasPrefix(data, []byte{0xff, 0xa0}):
 		return "wsq"
+	case bytes.HasPrefix(data, []byte("\x00\x00\x00\x0cjP  \r\n\x87\n")),
+		bytes.HasPrefix(data, []byte{0xff, 0x4f, 0xff, 0x51}):
+		return "jp2"
 	case bytes.HasPrefix(data, []byte("GIF8")):
 		return "gif"
 	case bytes.HasPrefix(data, []byte("II*\x00")), bytes.HasPrefix(data, []byte("MM\x00*")):
@@ -242,6 +248,8 @@ func decodeImage(data []byte, maxPixels int64) (*Image, error) {
 	switch format {
 	case "wsq":
 		return decodeWSQ(data, maxPixels)
+	case "jp2":
+		return decodeJP2(data, maxPixels)
 	case "png":
 		decodeConfig, decode = png.DecodeConfig, png.Decode
 		// At least one bit per pixel, deflated.
@@ -324,6 +332,88 @@ func decodeWSQ(data []byte, maxPixels int64) (*Image, error) {
 		ppi = float64(cfg.PPI)
 	}
 	return &Image{Gray: toGray(g), Format: "wsq", PPI: ppi}, nil
+}
+
+func decodeJP2(data []byte, maxPixels int64) (*Image, error) {
+	cfg, err := jpeg2000.DecodeConfig(data)
+	if err != nil {
+		return nil, fmt.Errorf("jp2 image: %w", err)
+	}
+	// A JPEG 2000 stream can describe a large blank image in a few bytes, so
+	// only the pixel limit applies (jpeg2000.Decode has its own as well).
+	if err := checkImageSize("jp2", cfg.Width, cfg.Height, maxPixels, math.MaxInt64); err != nil {
+		return nil, err
+	}
+	g, err := jpeg2000.Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("jp2 image: %w", err)
+	}
+	if g == nil || g.Rect.Dx() != cfg.Width || g.Rect.Dy() != cfg.Height {
+		return nil, errors.New("jp2 image: decoder returned an image of the wrong size")
+	}
+	return &Image{Gray: toGray(g), Format: "jp2", PPI: jp2PPI(data)}, nil
+}
+
+// jp2PPI reads the horizontal capture resolution (resc), or else the
+// display resolution (resd), from the res box in the JP2 header box.
+func jp2PPI(data []byte) float64 {
+	if !bytes.HasPrefix(data, []byte("\x00\x00\x00\x0cjP  ")) {
+		return 0
+	}
+	// boxes calls fn with the type and contents of each box in b.
+	boxes := func(b []byte, fn func(typ string, body []byte)) {
+		for len(b) >= 8 {
+			n := uint64(binary.BigEndian.Uint32(b))
+			hdr := uint64(8)
+			switch n {
+			case 0:
+				n = uint64(len(b))
+			case 1:
+				if len(b) < 16 {
+					return
+				}
+				n, hdr = binary.BigEndian.Uint64(b[8:]), 16
+			}
+			if n < hdr || n > uint64(len(b)) {
+				return
+			}
+			fn(string(b[4:8]), b[hdr:n])
+			b = b[n:]
+		}
+	}
+	var capture, display float64
+	boxes(data, func(typ string, body []byte) {
+		if typ != "jp2h" {
+			return
+		}
+		boxes(body, func(typ string, body []byte) {
+			if typ != "res " {
+				return
+			}
+			boxes(body, func(typ string, body []byte) {
+				if len(body) != 10 || (typ != "resc" && typ != "resd") {
+					return
+				}
+				// VRcN VRcD HRcN HRcD (16 bits each), VRcE HRcE (signed
+				// bytes): HRcN / HRcD × 10^HRcE pixels per metre.
+				num, den := float64(binary.BigEndian.Uint16(body[4:])), float64(binary.BigEndian.Uint16(body[6:]))
+				if den == 0 {
+					return
+				}
+				ppm := num / den * math.Pow(10, float64(int8(body[9])))
+				ppi := metricPPI(ppm, metresPerInch, math.Pow(10, float64(int8(body[9])))/den)
+				if typ == "resc" {
+					capture = ppi
+				} else {
+					display = ppi
+				}
+			})
+		})
+	})
+	if capture > 0 {
+		return capture
+	}
+	return display
 }
 
 // grayLuma is color.GrayModel's conversion of alpha-premultiplied 16-bit

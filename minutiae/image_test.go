@@ -539,7 +539,7 @@ func TestDecodeImageErrors(t *testing.T) {
 		data []byte
 		msg  string
 	}{
-		{"empty", nil, "minutiae: unrecognised image format (supported: PNG, JPEG, GIF, TIFF, BMP, PGM/PBM/PPM, WSQ)"},
+		{"empty", nil, "minutiae: unrecognised image format (supported: PNG, JPEG, GIF, TIFF, BMP, PGM/PBM/PPM, WSQ, JPEG 2000)"},
 		{"text", []byte("hello"), "unrecognised image format"},
 		{"template, not an image", []byte("FMR\x00 20\x00"), "unrecognised image format"},
 		{"png truncated", pngData[:len(pngData)-20], "minutiae: png image: "},
