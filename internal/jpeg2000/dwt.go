@@ -7,27 +7,29 @@ package jpeg2000
 // whose parity decides whether the interleaved signal starts with a
 // low-pass or a high-pass sample.
 
-// idwt53Level undoes one level of the reversible 5/3 transform on the
-// w×h top-left part of buf (row stride stride).
-func idwt53Level(buf []int32, stride, w, h, x0, y0 int, tmp []int32) {
+// idwtLevel undoes one level of a transform on the w×h top-left part of
+// buf (row stride stride): each row, then each column, is interleaved and
+// passed to lift, the 1-D inverse lifting of the transform (lift53 for the
+// reversible 5/3 on integers, lift97 for the irreversible 9/7).
+func idwtLevel[T int32 | float32](buf []T, stride, w, h, x0, y0 int, tmp []T, lift func([]T, int)) {
 	if w > 0 {
 		lw := (x0+w+1)/2 - (x0+1)/2 // number of low-pass samples
 		for y := 0; y < h; y++ {
 			row := buf[y*stride : y*stride+w]
-			interleave32(tmp[:w], row, lw, x0&1)
-			lift53(tmp[:w], x0&1)
+			interleave(tmp[:w], row, lw, x0&1)
+			lift(tmp[:w], x0&1)
 			copy(row, tmp[:w])
 		}
 	}
 	if h > 0 {
 		lh := (y0+h+1)/2 - (y0+1)/2
-		col := make([]int32, h)
+		col := make([]T, h)
 		for x := 0; x < w; x++ {
 			for y := range col {
 				col[y] = buf[y*stride+x]
 			}
-			interleave32(tmp[:h], col, lh, y0&1)
-			lift53(tmp[:h], y0&1)
+			interleave(tmp[:h], col, lh, y0&1)
+			lift(tmp[:h], y0&1)
 			for y, v := range tmp[:h] {
 				buf[y*stride+x] = v
 			}
@@ -35,10 +37,10 @@ func idwt53Level(buf []int32, stride, w, h, x0, y0 int, tmp []int32) {
 	}
 }
 
-// interleave32 puts the nl low-pass samples of src (first) and the
+// interleave puts the nl low-pass samples of src (first) and the
 // high-pass ones (after) at the even and odd positions of dst, counted
 // from the parity p of the first position.
-func interleave32(dst, src []int32, nl, p int) {
+func interleave[T int32 | float32](dst, src []T, nl, p int) {
 	lo, hi := 0, nl
 	for k := range dst {
 		if (k+p)&1 == 0 {
@@ -91,45 +93,6 @@ const (
 	delta97 = 0.443506852043971
 	k97     = 1.230174104914001
 )
-
-func idwt97Level(buf []float32, stride, w, h, x0, y0 int, tmp []float32) {
-	if w > 0 {
-		lw := (x0+w+1)/2 - (x0+1)/2
-		for y := 0; y < h; y++ {
-			row := buf[y*stride : y*stride+w]
-			interleaveF(tmp[:w], row, lw, x0&1)
-			lift97(tmp[:w], x0&1)
-			copy(row, tmp[:w])
-		}
-	}
-	if h > 0 {
-		lh := (y0+h+1)/2 - (y0+1)/2
-		col := make([]float32, h)
-		for x := 0; x < w; x++ {
-			for y := range col {
-				col[y] = buf[y*stride+x]
-			}
-			interleaveF(tmp[:h], col, lh, y0&1)
-			lift97(tmp[:h], y0&1)
-			for y, v := range tmp[:h] {
-				buf[y*stride+x] = v
-			}
-		}
-	}
-}
-
-func interleaveF(dst, src []float32, nl, p int) {
-	lo, hi := 0, nl
-	for k := range dst {
-		if (k+p)&1 == 0 {
-			dst[k] = src[lo]
-			lo++
-		} else {
-			dst[k] = src[hi]
-			hi++
-		}
-	}
-}
 
 func lift97(x []float32, p int) {
 	n := len(x)

@@ -108,13 +108,13 @@ func (d *tileDecoder) compSamples(c int, t1 *t1Decoder) (*samples, error) {
 		tmp := make([]int32, tmpLen)
 		for r := 1; r < len(tc.res); r++ {
 			res := &tc.res[r]
-			idwt53Level(s.ints, w, res.x1-res.x0, res.y1-res.y0, res.x0, res.y0, tmp)
+			idwtLevel(s.ints, w, res.x1-res.x0, res.y1-res.y0, res.x0, res.y0, tmp, lift53)
 		}
 	} else {
 		tmp := make([]float32, tmpLen)
 		for r := 1; r < len(tc.res); r++ {
 			res := &tc.res[r]
-			idwt97Level(s.floats, w, res.x1-res.x0, res.y1-res.y0, res.x0, res.y0, tmp)
+			idwtLevel(s.floats, w, res.x1-res.x0, res.y1-res.y0, res.x0, res.y0, tmp, lift97)
 		}
 	}
 	return s, nil
