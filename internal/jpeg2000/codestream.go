@@ -171,32 +171,34 @@ func (h *header) config() Config {
 // header), by precedence tile COC > tile COD > main COC > main COD.
 func (h *header) styleOf(t *tileHeader, c int) *compStyle {
 	if t != nil {
-		if t.coc != nil && t.coc[c] != nil {
-			return t.coc[c]
-		}
-		if t.cod != nil {
-			return t.cod
-		}
+		return byPrecedence(c, t.coc, t.cod, h.coc, h.cod)
 	}
-	if h.coc[c] != nil {
-		return h.coc[c]
-	}
-	return h.cod
+	return byPrecedence(c, nil, nil, h.coc, h.cod)
 }
 
+// quantOf is styleOf for quantisation: tile QCC > tile QCD > main QCC >
+// main QCD.
 func (h *header) quantOf(t *tileHeader, c int) *quantStyle {
 	if t != nil {
-		if t.qcc != nil && t.qcc[c] != nil {
-			return t.qcc[c]
-		}
-		if t.qcd != nil {
-			return t.qcd
-		}
+		return byPrecedence(c, t.qcc, t.qcd, h.qcc, h.qcd)
 	}
-	if h.qcc[c] != nil {
-		return h.qcc[c]
+	return byPrecedence(c, nil, nil, h.qcc, h.qcd)
+}
+
+// byPrecedence is the marker precedence of the standard (A.6): a
+// tile's component-specific marker, the tile's default, the main header's
+// component-specific marker, the main header's default.
+func byPrecedence[T any](c int, tileComp []*T, tileDefault *T, mainComp []*T, mainDefault *T) *T {
+	if tileComp != nil && tileComp[c] != nil {
+		return tileComp[c]
 	}
-	return h.qcd
+	if tileDefault != nil {
+		return tileDefault
+	}
+	if mainComp[c] != nil {
+		return mainComp[c]
+	}
+	return mainDefault
 }
 
 func (h *header) globalOf(t *tileHeader) *globalStyle {

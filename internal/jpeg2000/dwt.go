@@ -53,6 +53,19 @@ func interleave[T int32 | float32](dst, src []T, nl, p int) {
 	}
 }
 
+// neighbours are the positions on either side of k in a signal of n ≥ 2
+// samples, mirrored at the ends (the symmetric extension of F.3.7).
+func neighbours(k, n int) (l, r int) {
+	l, r = k-1, k+1
+	if l < 0 {
+		l = 1
+	}
+	if r >= n {
+		r = n - 2
+	}
+	return l, r
+}
+
 func lift53(x []int32, p int) {
 	n := len(x)
 	if n == 1 {
@@ -63,24 +76,12 @@ func lift53(x []int32, p int) {
 	}
 	// Even positions: X(2n) = Y(2n) − ⌊(Y(2n−1) + Y(2n+1) + 2) / 4⌋.
 	for k := p; k < n; k += 2 {
-		l, r := k-1, k+1
-		if l < 0 {
-			l = 1
-		}
-		if r >= n {
-			r = n - 2
-		}
+		l, r := neighbours(k, n)
 		x[k] -= (x[l] + x[r] + 2) >> 2
 	}
 	// Odd positions: X(2n+1) = Y(2n+1) + ⌊(X(2n) + X(2n+2)) / 2⌋.
 	for k := 1 - p; k < n; k += 2 {
-		l, r := k-1, k+1
-		if l < 0 {
-			l = 1
-		}
-		if r >= n {
-			r = n - 2
-		}
+		l, r := neighbours(k, n)
 		x[k] += (x[l] + x[r]) >> 1
 	}
 }
@@ -104,13 +105,7 @@ func lift97(x []float32, p int) {
 	}
 	step := func(start int, c float32) {
 		for k := start; k < n; k += 2 {
-			l, r := k-1, k+1
-			if l < 0 {
-				l = 1
-			}
-			if r >= n {
-				r = n - 2
-			}
+			l, r := neighbours(k, n)
 			x[k] -= c * (x[l] + x[r])
 		}
 	}
