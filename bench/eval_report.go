@@ -28,6 +28,13 @@ type Config[T any] struct {
 	// OutDir, when not empty, receives scores.csv, report.json, det.png
 	// and scores.png (created if missing, files overwritten).
 	OutDir string
+	// AuditThreshold, when positive, turns on the label audit
+	// ([FindSuspectLabels]) at this score: every impression is also
+	// compared with every impression of every other finger (the pairs of
+	// [ProtocolFull], whatever Protocol is; the metrics and scores.csv
+	// stay those of Protocol), and the report lists the suspect labels and
+	// the metrics without the pairs that involve them.
+	AuditThreshold float64
 	// Evaluator extracts and compares: Extract and one of Compare or
 	// NewCompare are required.
 	Evaluator[T]
@@ -64,6 +71,15 @@ type Report struct {
 	// matching failures were excluded") — set only when some sample failed
 	// to enrol and pairs of both classes remain.
 	ExcludingFTE *Metrics `json:"excluding_fte,omitempty"`
+
+	// AuditThreshold, SuspectLabels and WithoutSuspectLabels are set by
+	// the label audit (Config.AuditThreshold): the samples that match
+	// another finger and none of their own, and the metrics of the
+	// protocol without every pair involving one of them (nil when there
+	// is none).
+	AuditThreshold       float64        `json:"audit_threshold,omitempty"`
+	SuspectLabels        []SuspectLabel `json:"suspect_labels,omitempty"`
+	WithoutSuspectLabels *Metrics       `json:"without_suspect_labels,omitempty"`
 
 	// Files lists the files written in OutDir.
 	Files []string `json:"files,omitempty"`
@@ -105,6 +121,12 @@ func RunFinger[T any](ctx context.Context, cfg Config[T]) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	runPairs := pairs
+	if cfg.AuditThreshold > 0 && protocol != ProtocolFull {
+		if runPairs, err = Protocol(samples, ProtocolFull); err != nil {
+			return nil, err
+		}
+	}
 	ev := cfg.Evaluator
 
 	t0 := time.Now()
@@ -118,9 +140,16 @@ func RunFinger[T any](ctx context.Context, cfg Config[T]) (*Report, error) {
 			progress(stage, done, total)
 		}
 	}
-	sc, err := ev.Run(ctx, samples, pairs)
+	sc, err := ev.Run(ctx, samples, runPairs)
 	if err != nil {
 		return nil, err
+	}
+	audited := sc
+	if len(runPairs) != len(pairs) {
+		var ok bool
+		if sc, ok = restrictScores(audited, pairs); !ok {
+			return nil, fmt.Errorf("bench: %s: the %s protocol's pairs are not all in the full protocol", name, protocol)
+		}
 	}
 	if extractDone.IsZero() {
 		extractDone = time.Now()
@@ -156,6 +185,21 @@ func RunFinger[T any](ctx context.Context, cfg Config[T]) (*Report, error) {
 		}
 		rep.WithoutSamePerson = &m
 		series = append(series, DETSeries{Label: name + ", no same-person impostors", Genuine: g2, Impostor: i2})
+	}
+
+	if cfg.AuditThreshold > 0 {
+		rep.AuditThreshold = cfg.AuditThreshold
+		rep.SuspectLabels = FindSuspectLabels(audited, cfg.Dir, cfg.AuditThreshold)
+		if len(rep.SuspectLabels) > 0 {
+			if g4, i4 := sc.Split(withoutSamples(rep.SuspectLabels)); len(g4) > 0 && len(i4) > 0 {
+				m, err := ComputeMetrics(g4, i4)
+				if err != nil {
+					return nil, fmt.Errorf("bench: %s without suspect labels: %w", name, err)
+				}
+				rep.WithoutSuspectLabels = &m
+				series = append(series, DETSeries{Label: fmt.Sprintf("%s, without %d suspect labels", name, len(rep.SuspectLabels)), Genuine: g4, Impostor: i4})
+			}
+		}
 	}
 
 	if rep.FTE > 0 {
@@ -249,6 +293,17 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	if r.ExcludingFTE != nil {
 		s += line("excluding failures to enrol", r.ExcludingFTE)
+	}
+	if r.AuditThreshold > 0 {
+		if r.WithoutSuspectLabels != nil {
+			s += line(fmt.Sprintf("without %d suspect labels", len(r.SuspectLabels)), r.WithoutSuspectLabels)
+		}
+		s += fmt.Sprintf("label audit at score %.4f: %d samples match %d+ impressions of another finger and none of their own\n",
+			r.AuditThreshold, len(r.SuspectLabels), MinSuspectMatches)
+		for _, l := range r.SuspectLabels {
+			s += fmt.Sprintf("  %s (filed as %s) looks like %s: %d impressions, best %.3f; best with its own finger %.3f\n",
+				l.Sample, l.Finger, l.LooksLike, l.Matches, l.BestOther, l.BestOwn)
+		}
 	}
 	_, err := io.WriteString(w, s)
 	return err

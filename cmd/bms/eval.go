@@ -37,6 +37,7 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 	workers := fs.Int("workers", 0, "goroutines per stage (0: every core)")
 	ppi := fs.Float64("ppi", 500, "resolution of the images (the FVC2000 and FCJ2020 files state none; the protocol treats them as 500 ppi)")
 	quiet := fs.Bool("q", false, "no progress bar")
+	audit := fs.Bool("audit", false, "label audit: also compare every impression with every impression of the other fingers and list the samples that match another finger (at FMR 0.01 %) but none of their own, with the metrics without them")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -58,6 +59,9 @@ func runEval(args []string, stdout, stderr io.Writer) error {
 			NewCompare: newEvalCompare,
 			Workers:    *workers,
 		},
+	}
+	if *audit {
+		cfg.AuditThreshold = minutiae.ThresholdForFMR(1e-4)
 	}
 	if !*quiet {
 		cfg.Progress = func(s string, done, total int) {

@@ -230,6 +230,16 @@ func TestEvalFingerJSON(t *testing.T) {
 	assert.Equal(t, 280.0, rep["genuine"])
 	assert.Equal(t, 45.0, rep["impostor"])
 	assert.Less(t, rep["eer"].(float64), 0.10, "a working pipeline separates FVC2000 DB1_B")
+
+	// The label audit adds its threshold and finds no misfiled impression
+	// in DB1_B; the official figures stay as they were.
+	out, stderr, code = runBMS(t, "eval", "finger", "-q", "-json", "-audit", dir)
+	require.Equal(t, 0, code, stderr)
+	var audited map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &audited))
+	assert.InDelta(t, minutiae.ThresholdForFMR(1e-4), audited["audit_threshold"], 1e-12)
+	assert.NotContains(t, audited, "suspect_labels")
+	assert.Equal(t, rep["eer"], audited["eer"])
 }
 
 func TestDemoStoreAndAuditVerify(t *testing.T) {
