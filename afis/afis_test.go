@@ -135,6 +135,15 @@ func TestLatentSearchIgnoresPositions(t *testing.T) {
 	require.Len(t, cands, 1)
 	assert.Equal(t, "TP05", cands[0].ID)
 	assert.Equal(t, minutiae.LeftMiddle, cands[0].Views[0].Position, "fs[7] is position 8")
+	// A latent is scored by CompareLatent and read with the latent
+	// calibration.
+	assert.True(t, cands[0].Views[0].Latent)
+	lm, err := minutiae.NewMatcher(lat)
+	require.NoError(t, err)
+	pm, err := minutiae.Prepare(mate)
+	require.NoError(t, err)
+	assert.Equal(t, lm.CompareLatent(pm, minutiae.LatentProbe), cands[0].Views[0].Score)
+	assert.Equal(t, fusedFMR(cands[0].Views), cands[0].FMR)
 
 	// The same impression as a plain thumb print: position-aware, no hit.
 	lat.Impression = minutiae.LivePlain
@@ -279,6 +288,13 @@ func TestFusedFMR(t *testing.T) {
 	ten[3].Score, ten[7].Score = hi, hi
 	assert.InDelta(t, 45*one*one, fusedFMR(ten), 1e-12, "two of ten fingers: C(10,2) ways")
 	assert.Equal(t, 45.0, binomial(10, 2))
+
+	// A latent view's score is read with the latent calibration, and its
+	// own FMR 1 % threshold decides whether it is evidence.
+	lhi := minutiae.LatentThresholdForFMR(1e-4)
+	assert.InDelta(t, 1e-4, fusedFMR([]ViewMatch{{Score: lhi, Compared: 1, Latent: true}}), 1e-6)
+	assert.Equal(t, 1.0, fusedFMR([]ViewMatch{{Score: 0.99 * latentEvidenceFloor, Compared: 1, Latent: true}}), "below the latent floor")
+	assert.Less(t, fusedFMR([]ViewMatch{{Score: 1.01 * latentEvidenceFloor, Compared: 1, Latent: true}}), 0.011)
 	assert.Equal(t, 1.0, binomial(10, 10))
 }
 
@@ -323,13 +339,21 @@ func TestTenPrintAgainstStoredLatents(t *testing.T) {
 	for i := range fingers {
 		fingers[i] = s.Finger()
 	}
+	var lat23 *minutiae.Template
 	for r := range 40 {
 		src := s.Finger()
 		if r == 23 {
 			src = fingers[4]
 		}
-		lat := s.Impression(src)
-		lat.Position, lat.Impression = minutiae.UnknownFinger, minutiae.LatentImpression
+		// A part of a new impression, as a mark left on a surface is.
+		var lat *minutiae.Template
+		for lat == nil {
+			lat = s.Partial(s.Impression(src))
+		}
+		lat.Position = minutiae.UnknownFinger
+		if r == 23 {
+			lat23 = lat
+		}
 		require.NoError(t, g.Add(fmt.Sprintf("LAT%02d", r), single(lat)))
 	}
 	cands, err := g.Identify(context.Background(), tenPrint(fingers), SearchOptions{K: 3})
@@ -343,6 +367,14 @@ func TestTenPrintAgainstStoredLatents(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 4, best.Probe, "the fifth finger of the ten-print left the latent")
+	assert.True(t, best.Latent)
+	// The stored latent is the partial side: the same comparison from the
+	// probe's side, normalised by the latent.
+	fm, err := minutiae.NewMatcher(fingers[4])
+	require.NoError(t, err)
+	stored, err := minutiae.Prepare(lat23)
+	require.NoError(t, err)
+	assert.Equal(t, fm.CompareLatent(stored, minutiae.LatentCandidate), best.Score)
 }
 
 // TestScreenedSearch checks the two-stage search: it finds the mates an

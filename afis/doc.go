@@ -12,7 +12,9 @@
 //	  → records split into ranges (index.Split), scanned on all cores (index.ScanParallel)
 //	  → per record: each probe view against the compatible gallery views
 //	    (same finger position; anything for latents and unknown positions;
-//	    palms against palms), best score per probe view, summed over views
+//	    palms against palms), best score per probe view, summed over views;
+//	    a comparison with a latent on either side uses Matcher.CompareLatent
+//	    and the latent calibration
 //	  → index.Filter (category, owner, access) and deletions applied inside the scan
 //	  → bounded index.TopK per range → merged → candidates with FMR estimates
 //

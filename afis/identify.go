@@ -56,14 +56,32 @@ type ViewMatch struct {
 	// Compared is how many of the record's views the probe view was
 	// compared with (its compatible views).
 	Compared int `json:"compared"`
+	// Latent says that one side of the comparison was a latent: the
+	// score is minutiae.Matcher.CompareLatent's, read with the latent
+	// calibration.
+	Latent bool `json:"latent,omitempty"`
 }
 
-// evidenceFloor is the score below which a view adds nothing to a
-// candidate's FMR estimate: the default calibration's FMR 1 % threshold.
-var evidenceFloor = minutiae.ThresholdForFMR(0.01)
+// evidenceFloor and latentEvidenceFloor are the scores below which a view
+// adds nothing to a candidate's FMR estimate: the FMR 1 % thresholds of
+// the default and the latent calibration.
+var (
+	evidenceFloor       = minutiae.ThresholdForFMR(0.01)
+	latentEvidenceFloor = minutiae.LatentThresholdForFMR(0.01)
+)
+
+// viewFMR is the calibrated rate of one view's score, and whether the
+// score counts as evidence at all.
+func viewFMR(v ViewMatch) (float64, bool) {
+	if v.Latent {
+		return minutiae.LatentFMRForScore(v.Score), v.Score >= latentEvidenceFloor
+	}
+	return minutiae.FMRForScore(v.Score), v.Score >= evidenceFloor
+}
 
 // fusedFMR is the chance that an unrelated record shows evidence this
-// strong. Each probe view's rate is its best score's calibrated rate times
+// strong. Each probe view's rate is its best score's calibrated rate (by
+// the latent calibration when a latent was involved) times
 // the number of the record's views it was compared with (a best of m
 // comparisons); views below evidenceFloor count as no evidence. The
 // product over the k views with evidence is multiplied by C(V, k), the
@@ -72,8 +90,8 @@ var evidenceFloor = minutiae.ThresholdForFMR(0.01)
 func fusedFMR(views []ViewMatch) float64 {
 	fmr, k := 1.0, 0
 	for _, v := range views {
-		if v.Score >= evidenceFloor {
-			fmr *= min(1, minutiae.FMRForScore(v.Score)*float64(max(1, v.Compared)))
+		if rate, evidence := viewFMR(v); evidence {
+			fmr *= min(1, rate*float64(max(1, v.Compared)))
 			k++
 		}
 	}
@@ -131,19 +149,30 @@ func (p *probe) scoreRecord(s *snapshot, r uint32, best []ViewMatch) float64 {
 	first, last := s.recFirst[r], s.recFirst[r+1]
 	fused := 0.0
 	for pv, m := range p.matchers {
-		top, at, compared := 0.0, -1, 0
+		top, at, compared, latent := 0.0, -1, 0, false
 		for gv := first; gv < last; gv++ {
 			if !compatible(p.views[pv], s.views[gv]) {
 				continue
 			}
 			compared++
-			if sc := m.CompareAt(s.arena, gv); sc > top {
-				top, at = sc, int(gv-first)
+			var sc float64
+			// A latent on either side: only the whole print's minutiae
+			// inside the latent's area count (CompareLatent).
+			switch {
+			case p.views[pv].latent:
+				sc = m.CompareLatentAt(s.arena, gv, minutiae.LatentProbe)
+			case s.views[gv].latent:
+				sc = m.CompareLatentAt(s.arena, gv, minutiae.LatentCandidate)
+			default:
+				sc = m.CompareAt(s.arena, gv)
+			}
+			if sc > top {
+				top, at, latent = sc, int(gv-first), p.views[pv].latent || s.views[gv].latent
 			}
 		}
 		fused += top
 		if best != nil {
-			vm := ViewMatch{Probe: pv, View: at, Score: top, Compared: compared}
+			vm := ViewMatch{Probe: pv, View: at, Score: top, Compared: compared, Latent: latent}
 			if at >= 0 {
 				vm.Position = s.views[first+uint32(at)].pos
 			}

@@ -226,6 +226,51 @@ func (s *Synth) Impression(t *minutiae.Template) *minutiae.Template {
 	return &out
 }
 
+// Partial returns a simulated latent made from the print t: the minutiae of
+// t inside a disc of radius 70–110 px (500 ppi) round one of its minutiae
+// chosen at random — a third to a half of a plain print — plus spurious
+// minutiae scattered over the disc, between none and twice as many as
+// were kept (a latent's background, pores and broken ridges add them),
+// marked as a latent impression. It returns nil when fewer than
+// MinPartialMinutiae of t's minutiae fall in the disc. Positions stay in
+// t's frame: a latent has no known placement anyway.
+func (s *Synth) Partial(t *minutiae.Template) *minutiae.Template {
+	r := s.rng
+	if len(t.Minutiae) == 0 {
+		return nil
+	}
+	c := t.Minutiae[r.IntN(len(t.Minutiae))]
+	cx, cy := float64(c.X), float64(c.Y)
+	radius := 70 + 40*r.Float64()
+	out := *t
+	out.Impression = minutiae.LatentImpression
+	out.Minutiae = nil
+	for _, m := range t.Minutiae {
+		if dx, dy := float64(m.X)-cx, float64(m.Y)-cy; dx*dx+dy*dy <= radius*radius {
+			out.Minutiae = append(out.Minutiae, m)
+		}
+	}
+	if len(out.Minutiae) < MinPartialMinutiae {
+		return nil
+	}
+	spurious := int(math.Round(2 * r.Float64() * float64(len(out.Minutiae))))
+	for range spurious {
+		a, rr := r.Float64()*2*math.Pi, radius*math.Sqrt(r.Float64())
+		x, y := cx+rr*math.Cos(a), cy+rr*math.Sin(a)
+		if x < 0 || y < 0 || x >= float64(t.Width) || y >= float64(t.Height) {
+			continue
+		}
+		out.Minutiae = append(out.Minutiae, minutiae.Minutia{
+			X: uint16(x), Y: uint16(y), Direction: minutiae.Angle(r.Uint32()),
+			Kind: minutiae.Ending, Quality: uint8(10 + r.IntN(40)),
+		})
+	}
+	return &out
+}
+
+// MinPartialMinutiae is the fewest true minutiae [Synth.Partial] keeps.
+const MinPartialMinutiae = 8
+
 // ImpostorScores draws fingers synthetic fingers and compares every pair
 // (fingers·(fingers−1)/2 comparisons): the synthetic impostor distribution.
 func (s *Synth) ImpostorScores(fingers int) ([]float64, error) {

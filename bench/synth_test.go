@@ -43,3 +43,48 @@ func TestSynthImpressionsMatchTheirFingerOnly(t *testing.T) {
 	assert.GreaterOrEqual(t, mated, n*8/10, "impressions of one finger match")
 	assert.LessOrEqual(t, nonMated, 1, "different fingers do not")
 }
+
+func TestSynthPartialIsADiscOfTheFingerPlusNoise(t *testing.T) {
+	s, again := NewSynth(3), NewSynth(3)
+	made := 0
+	for range 300 {
+		f := s.Finger()
+		require.Equal(t, f, again.Finger())
+		p := s.Partial(f)
+		require.Equal(t, p, again.Partial(f), "same seed, same partial")
+		if p == nil {
+			continue
+		}
+		made++
+		assert.Equal(t, minutiae.LatentImpression, p.Impression)
+		assert.Equal(t, f.Position, p.Position)
+		// The first minutiae are the finger's own, in order, all within
+		// 110 px of each other's centre; the rest are spurious, at most
+		// twice as many.
+		own := map[minutiae.Minutia]bool{}
+		for _, m := range f.Minutiae {
+			own[m] = true
+		}
+		kept := 0
+		for kept < len(p.Minutiae) && own[p.Minutiae[kept]] {
+			kept++
+		}
+		assert.GreaterOrEqual(t, kept, MinPartialMinutiae)
+		assert.Less(t, kept, len(f.Minutiae)+1)
+		assert.LessOrEqual(t, len(p.Minutiae)-kept, 2*kept+1)
+		for _, m := range p.Minutiae {
+			require.Less(t, int(m.X), int(f.Width))
+			require.Less(t, int(m.Y), int(f.Height))
+			for _, q := range p.Minutiae[:kept] {
+				dx, dy := float64(m.X)-float64(q.X), float64(m.Y)-float64(q.Y)
+				require.LessOrEqual(t, dx*dx+dy*dy, 4*110*110+1.0, "every point lies in one disc of radius ≤ 110")
+			}
+		}
+	}
+	assert.Greater(t, made, 200, "most plain fingers give a partial")
+
+	empty := &minutiae.Template{Width: 300, Height: 400}
+	assert.Nil(t, s.Partial(empty))
+	few := &minutiae.Template{Width: 300, Height: 400, Minutiae: []minutiae.Minutia{{X: 10, Y: 10}, {X: 20, Y: 20}}}
+	assert.Nil(t, s.Partial(few), "fewer than MinPartialMinutiae in any disc")
+}

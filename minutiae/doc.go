@@ -46,4 +46,15 @@
 // the development machine (one core) an FVC2000 DB1 image takes a median
 // of 6.1 ms; internal/extract describes the pipeline and docs/extraction.md
 // the measurements.
+//
+// # Comparison
+//
+// [Prepare] turns a Template into its candidate-side form; a [Matcher]
+// holds a prepared probe and compares it with many candidates without
+// allocating. [Matcher.Compare] scores two whole prints;
+// [Matcher.CompareLatent] scores a latent against a whole print (either
+// side), normalising by the latent and by the whole print's minutiae
+// inside the latent's area only. [DefaultCalibration] and
+// [DefaultLatentCalibration] map the two kinds of score to false-match
+// rates. docs/matching.md describes the method and its measurements.
 package minutiae

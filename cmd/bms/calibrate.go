@@ -18,8 +18,11 @@ import (
 // calibration holds on it, and can write the measured map as the new
 // default (minutiae/calibration_table.go).
 func runCalibrate(args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "latent" {
+		return runCalibrateLatent(args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "finger" {
-		return usageError("calibrate needs a modality: bms calibrate finger [flags] DIR")
+		return usageError("calibrate needs a modality: bms calibrate finger [flags] DIR, or bms calibrate latent [flags] DIR")
 	}
 	fs := newFlags("calibrate finger", stderr)
 	layout := fs.String("layout", bench.LayoutFCJ2020, "dataset layout: fvc or fcj2020")

@@ -24,6 +24,9 @@ type CompareReport struct {
 	Match             bool    `json:"match"`
 	ProbeMinutiae     int     `json:"probe_minutiae"`
 	CandidateMinutiae int     `json:"candidate_minutiae"`
+	// Latent says that one side is a latent: the score is
+	// CompareLatent's and the FMR reads the latent calibration.
+	Latent bool `json:"latent,omitempty"`
 }
 
 func runCompare(args []string, stdout, stderr io.Writer) error {
@@ -31,15 +34,25 @@ func runCompare(args []string, stdout, stderr io.Writer) error {
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	fmr := fs.Float64("fmr", minutiae.DefaultFMR, "false-match rate of the decision threshold")
 	ppi := fs.Float64("ppi", 0, "resolution of image inputs that state none (0: the file's, when it states at least 250 ppi, else 500)")
+	latentA := fs.Bool("latent", false, "A is a latent (an image is extracted as one); a template that says it is a latent needs no flag")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 2 {
 		return usageError("compare needs two files (images, templates or ANSI/NIST transactions)")
 	}
-	a, err := loadFingerTemplate(fs.Arg(0), *ppi)
+	var impression *minutiae.Impression
+	if *latentA {
+		li := minutiae.LatentImpression
+		impression = &li
+	}
+	recA, err := loadFingerViews(fs.Arg(0), *ppi, impression, nil, true)
 	if err != nil {
 		return err
+	}
+	a := &recA.Views[0]
+	if *latentA {
+		a.Impression = minutiae.LatentImpression
 	}
 	b, err := loadFingerTemplate(fs.Arg(1), *ppi)
 	if err != nil {
@@ -53,21 +66,33 @@ func runCompare(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	score := m.Compare(pb)
-	th := minutiae.ThresholdForFMR(*fmr)
-	atLeast, atMost := minutiae.DefaultCalibration.Bounded(score)
+	// A latent on either side: only the whole print's minutiae inside
+	// the latent's area count, and the latent calibration reads the score.
+	cal := &minutiae.DefaultCalibration
+	var score float64
+	switch {
+	case a.Impression.IsLatent():
+		score, cal = m.CompareLatent(pb, minutiae.LatentProbe), &minutiae.DefaultLatentCalibration
+	case b.Impression.IsLatent():
+		score, cal = m.CompareLatent(pb, minutiae.LatentCandidate), &minutiae.DefaultLatentCalibration
+	default:
+		score = m.Compare(pb)
+	}
+	th := cal.ThresholdForFMR(*fmr)
+	atLeast, atMost := cal.Bounded(score)
 	rep := CompareReport{
 		Probe: fs.Arg(0), Candidate: fs.Arg(1),
 		Score:             score,
-		FMR:               minutiae.FMRForScore(score),
+		FMR:               cal.FMRForScore(score),
 		FMRAtLeast:        atLeast,
 		FMRAtMost:         atMost,
-		Extrapolated:      minutiae.DefaultCalibration.Extrapolated(minutiae.FMRForScore(score)),
+		Extrapolated:      cal.Extrapolated(cal.FMRForScore(score)),
 		Threshold:         th,
 		ThresholdFMR:      *fmr,
 		Match:             score >= th,
 		ProbeMinutiae:     len(a.Minutiae),
 		CandidateMinutiae: len(b.Minutiae),
+		Latent:            cal == &minutiae.DefaultLatentCalibration,
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
@@ -88,7 +113,11 @@ func runCompare(args []string, stdout, stderr io.Writer) error {
 		approx = " (extrapolated beyond the calibration data)"
 	}
 	fmt.Fprintf(stdout, "score %.4f  FMR %s %s%s\n", rep.Score, rel, percent(rep.FMR), approx)
-	fmt.Fprintf(stdout, "%s at threshold %.4f (FMR %s); minutiae %d vs %d\n", decision, rep.Threshold, percent(rep.ThresholdFMR), rep.ProbeMinutiae, rep.CandidateMinutiae)
+	kind := ""
+	if rep.Latent {
+		kind = " (latent comparison, latent calibration)"
+	}
+	fmt.Fprintf(stdout, "%s at threshold %.4f (FMR %s); minutiae %d vs %d%s\n", decision, rep.Threshold, percent(rep.ThresholdFMR), rep.ProbeMinutiae, rep.CandidateMinutiae, kind)
 	return nil
 }
 

@@ -213,6 +213,18 @@ func TestCompareTemplates(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))
 	assert.False(t, rep.Match, "unrelated fingers do not match")
+	assert.False(t, rep.Latent)
+
+	// A declared latent is compared as one and read with the latent
+	// calibration.
+	out, stderr, code = runBMS(t, "compare", "--json", "-latent", a, b)
+	require.Equal(t, 0, code, stderr)
+	var lat CompareReport
+	require.NoError(t, json.Unmarshal([]byte(out), &lat))
+	assert.True(t, lat.Latent)
+	assert.Equal(t, minutiae.LatentThresholdForFMR(minutiae.DefaultFMR), lat.Threshold)
+	assert.InDelta(t, minutiae.LatentFMRForScore(lat.Score), lat.FMR, 1e-15)
+	assert.True(t, lat.Match, "the same minutiae match as a latent too")
 
 	_, _, code = runBMS(t, "compare", a)
 	assert.Equal(t, 2, code)

@@ -124,7 +124,29 @@ type Result struct {
 	// candidate that fall inside the other's bounding box under the best
 	// alignment: the minutiae that could have been paired.
 	OverlapA, OverlapB int
+	// PartialScore is ComparePartial's score with the probe as the
+	// partial side, PartialScoreB with the candidate as the partial side.
+	PartialScore, PartialScoreB float64
 }
+
+// Partial says which side of a comparison is a partial print (a latent):
+// [Matcher.ComparePartial] normalises by that side's size and by the
+// other side's minutiae inside its area only.
+type Partial uint8
+
+const (
+	// ProbePartial: the probe is the latent, the candidate a whole print.
+	ProbePartial Partial = iota
+	// CandidatePartial: the candidate is the latent (a ten-print searched
+	// against stored latents).
+	CandidatePartial
+)
+
+// partialFloor is the fewest minutiae of the whole print that
+// partialScore assumes inside the latent's area, so that a latent aligned
+// onto the edge of a print, where almost nothing could pair, does not
+// score high on the few that do.
+const partialFloor = 20
 
 // Compare compares the probe with candidate c and returns the score: the
 // evidence (sum of the cylinder similarities of the pairs that one
@@ -134,7 +156,7 @@ type Result struct {
 // geometric mean of the sizes) this one was the most even across FVC2000
 // and FCJ2020 (docs/matching.md).
 func (m *Matcher) Compare(c *Template) float64 {
-	return m.detail(c, false).Score
+	return m.detail(c, false, false).Score
 }
 
 // score is Compare's normalisation of the evidence.
@@ -145,12 +167,38 @@ func score(evidence float64, na, nb int) float64 {
 	return evidence / math.Sqrt(math.Sqrt(float64(na)*float64(nb)))
 }
 
+// ComparePartial compares the probe with c when one of them is a partial
+// print, a latent, and the other a whole one (plain, rolled or palm). The
+// evidence is that of Compare, but it is divided by the fourth root of
+// the latent's size times the number of the whole print's minutiae that
+// the best alignment maps inside the latent's bounding box (at least
+// partialFloor): the rest of a rolled print lies outside the latent and
+// could never pair, so Compare's normalisation by its whole size would
+// rank a rolled mate below small unrelated prints. The scores are on
+// their own scale and need their own calibration.
+func (m *Matcher) ComparePartial(c *Template, partial Partial) float64 {
+	r := m.detail(c, false, true)
+	if partial == CandidatePartial {
+		return r.PartialScoreB
+	}
+	return r.PartialScore
+}
+
+// partialScore is ComparePartial's normalisation of the evidence: n is
+// the latent's size, overlap the other side's minutiae inside it.
+func partialScore(evidence float64, n, overlap int) float64 {
+	if evidence <= 0 || n <= 0 {
+		return 0
+	}
+	return evidence / math.Sqrt(math.Sqrt(float64(n)*float64(max(overlap, partialFloor))))
+}
+
 // Detail compares the probe with c and returns the comparison's parts.
-func (m *Matcher) Detail(c *Template) Result { return m.detail(c, true) }
+func (m *Matcher) Detail(c *Template) Result { return m.detail(c, true, true) }
 
 // detail is the comparison; full adds the parts the score does not need
-// (Local, OverlapA, OverlapB).
-func (m *Matcher) detail(c *Template, full bool) Result {
+// (Local), partial the overlap and partial scores.
+func (m *Matcher) detail(c *Template, full, partial bool) Result {
 	var r Result
 	a := &m.t
 	nA, nB := a.Len(), c.Len()
@@ -188,8 +236,10 @@ func (m *Matcher) detail(c *Template, full bool) Result {
 		r.Evidence += s
 	}
 	r.Score = score(r.Evidence, nA, nB)
-	if full && r.Matched > 0 {
+	if partial && r.Matched > 0 {
 		r.OverlapA, r.OverlapB = m.overlap(c, &al)
+		r.PartialScore = partialScore(r.Evidence, nA, r.OverlapB)
+		r.PartialScoreB = partialScore(r.Evidence, nB, r.OverlapA)
 	}
 	return r
 }
