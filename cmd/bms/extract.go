@@ -244,14 +244,19 @@ func drawCircle(img *image.RGBA, cx, cy, r float64, c color.RGBA) {
 }
 
 // progress draws a bar on stderr for runs of several files; with one file
-// it stays silent so scripted single calls keep clean output.
+// it stays silent so scripted single calls keep clean output. It redraws
+// at most every progressInterval (and at the end), so a run of many small
+// items does not write a line per item into a log.
 type progress struct {
 	mu    sync.Mutex
 	w     io.Writer
 	total int
 	n     int
 	start time.Time
+	drawn time.Time // last redraw
 }
+
+const progressInterval = 100 * time.Millisecond
 
 func newProgress(w io.Writer, total int) *progress {
 	return &progress{w: w, total: total, start: time.Now()}
@@ -272,6 +277,11 @@ func (p *progress) set(n int) {
 	if p.total < 2 {
 		return
 	}
+	now := time.Now()
+	if n < p.total && now.Sub(p.drawn) < progressInterval {
+		return
+	}
+	p.drawn = now
 	const width = 30
 	filled := width * p.n / p.total
 	rate := float64(p.n) / time.Since(p.start).Seconds()

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"image"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/openbms/bms/minutiae"
@@ -104,4 +106,24 @@ func TestExtractCommandWithROI(t *testing.T) {
 	_, stderr, code = runBMS(t, "identify", "-gallery", gallery, "-probe", filepath.Join(whole, "mark.json"), "-roi", filepath.Join(masks, "mark.png"))
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, "applies to an image")
+}
+
+func TestProgressRedrawsAtIntervals(t *testing.T) {
+	var b bytes.Buffer
+	p := newProgress(&b, 10000)
+	for range 10000 {
+		p.step()
+	}
+	p.done()
+	out := b.String()
+	// A fast run draws the first state and the last, not one per item.
+	assert.LessOrEqual(t, strings.Count(out, "\r"), 5)
+	assert.Contains(t, out, "[##############################] 10000/10000", "the end is always drawn")
+	assert.True(t, strings.HasSuffix(out, "/s\n"), "done ends the line")
+
+	b.Reset()
+	one := newProgress(&b, 1)
+	one.step()
+	one.done()
+	assert.Empty(t, b.String(), "one item: silent")
 }
