@@ -3,9 +3,8 @@
 # latent (and the NIST Type-13 latent) searched with `bms identify` in a
 # gallery of the four mated rolled prints and 10,000 synthetic distractors
 # (bench.Synth, seed 7). Prints the mate's rank, its score and FMR
-# estimate, and the best distractor. Needs ../shared/data; about 4 minutes
-# (drawing the distractors with `bms synth finger` also compares them all
-# against all). Optional: ROI=DIR with {good,bad,ugly}_latent.png masks.
+# estimate, and the best distractor. Needs ../shared/data; under a minute.
+# Optional: ROI=DIR with {good,bad,ugly}_latent.png masks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${BMS_SHARED_DATA:-../shared/data}/fingerprint
@@ -14,7 +13,7 @@ trap 'rm -rf "$work"' EXIT
 go build -o "$work/bms" ./cmd/bms
 bms=$work/bms
 mkdir -p "$work/syn" "$work/rolled"
-"$bms" synth finger -fingers 10000 -seed 7 -o "$work/syn" > /dev/null
+"$bms" synth finger -fingers 10000 -seed 7 -score=false -o "$work/syn" > /dev/null
 cp "$data"/latent-sd27/*_rolled.bmp "$work/rolled/"
 an2=$data/ansi-nist/type-13-14-latent-match.an2
 "$bms" convert -record 3 "$an2" "$work/rolled/nist_rolled.png" > /dev/null

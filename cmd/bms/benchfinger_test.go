@@ -64,4 +64,22 @@ func TestSynthFingerCompare(t *testing.T) {
 	assert.Len(t, files, 20)
 	_, _, code = runBMS(t, "synth")
 	assert.Equal(t, 2, code)
+
+	// -score=false only writes the templates: the same ones, no scores.
+	dir2 := filepath.Join(t.TempDir(), "synth")
+	stdout, stderr, code = runBMS(t, "synth", "finger", "-fingers", "20", "-score=false", "-o", dir2, "--json")
+	require.Equal(t, 0, code, stderr)
+	var only SynthReport
+	require.NoError(t, json.Unmarshal([]byte(stdout), &only))
+	assert.Zero(t, only.SynthImpostors)
+	assert.Equal(t, 20, only.TemplatesWritten)
+	for _, f := range files {
+		a, err := os.ReadFile(f)
+		require.NoError(t, err)
+		b, err := os.ReadFile(filepath.Join(dir2, filepath.Base(f)))
+		require.NoError(t, err)
+		assert.Equal(t, a, b, "same seed, same template")
+	}
+	_, _, code = runBMS(t, "synth", "finger", "-score=false")
+	assert.Equal(t, 2, code, "nothing to do without -o")
 }

@@ -39,11 +39,15 @@ func runSynth(args []string, stdout, stderr io.Writer) error {
 	outDir := fs.String("o", "", "also write the synthetic fingers as templates to this directory")
 	format := fs.String("format", "iso2011", "template format for -o")
 	asJSON := fs.Bool("json", false, "print JSON")
+	score := fs.Bool("score", true, "compare the fingers all against all; -score=false with -o only writes them (a distractor gallery)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
 	if *fingers < 2 || *fingers > 20000 || fs.NArg() != 0 {
 		return usageError("synth finger takes flags only, with 2 ≤ -fingers ≤ 20000")
+	}
+	if !*score && (*outDir == "" || *compare != "") {
+		return usageError("synth finger -score=false needs -o and cannot -compare")
 	}
 	s := bench.NewSynth(*seed)
 	rep := SynthReport{Fingers: *fingers, Seed: *seed}
@@ -66,6 +70,15 @@ func runSynth(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 		rep.TemplatesWritten = *fingers
+	}
+	if !*score {
+		if *asJSON {
+			enc := json.NewEncoder(stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(rep)
+		}
+		fmt.Fprintf(stdout, "%d synthetic fingers (seed %d) written to %s\n", rep.Fingers, rep.Seed, *outDir)
+		return nil
 	}
 	syn, err := s.ImpostorScores(*fingers)
 	if err != nil {
