@@ -65,25 +65,31 @@ func runCalibrate(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, "measured on this data:")
-	for _, p := range c.Points {
-		fmt.Fprintf(stdout, "  FMR %-9.3g threshold %.4f\n", p.FMR, p.Threshold)
-	}
-	if *write == "" {
-		return nil
-	}
-	src, err := calibrationSource(c, "finger", "DefaultCalibration", []string{
+	return reportCalibration(stdout, c, *write, "finger", "DefaultCalibration", []string{
 		"DefaultCalibration is the score ↔ false-match-rate map of this package's",
 		"extractor and matcher, measured on impostor comparisons of development",
 		"data. Regenerate it whenever extraction or comparison changes:",
 	}, "calibration_table.go")
+}
+
+// reportCalibration prints the measured points of c and, when write is
+// not empty, writes c there as the generated table named name.
+func reportCalibration(stdout io.Writer, c *minutiae.Calibration, write, modality, name string, doc []string, file string) error {
+	fmt.Fprintln(stdout, "measured on this data:")
+	for _, p := range c.Points {
+		fmt.Fprintf(stdout, "  FMR %-9.3g threshold %.4f\n", p.FMR, p.Threshold)
+	}
+	if write == "" {
+		return nil
+	}
+	src, err := calibrationSource(c, modality, name, doc, file)
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(*write, src, 0o644); err != nil {
+	if err := os.WriteFile(write, src, 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s\n", *write)
+	fmt.Fprintf(stdout, "wrote %s\n", write)
 	return nil
 }
 

@@ -100,11 +100,6 @@ func runCalibrateLatent(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, "measured on this data:")
-	for _, p := range c.Points {
-		fmt.Fprintf(stdout, "  FMR %-9.3g threshold %.4f\n", p.FMR, p.Threshold)
-	}
-
 	if *check != "" {
 		for _, path := range strings.Split(*check, ",") {
 			impression := minutiae.LatentImpression
@@ -126,23 +121,12 @@ func runCalibrateLatent(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
-	if *write == "" {
-		return nil
-	}
-	src, err := calibrationSource(c, "latent", "DefaultLatentCalibration", []string{
+	return reportCalibration(stdout, c, *write, "latent", "DefaultLatentCalibration", []string{
 		"DefaultLatentCalibration is the score ↔ false-match-rate map of latent",
 		"comparisons (Matcher.CompareLatent), measured with simulated latents",
 		"against the prints of development data. Regenerate it whenever",
 		"extraction or comparison changes:",
 	}, "latent_calibration_table.go")
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(*write, src, 0o644); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "wrote %s\n", *write)
-	return nil
 }
 
 // parallel runs f(0..n-1) on every core, stopping at the first error or
