@@ -2,6 +2,7 @@ package bench
 
 import (
 	"cmp"
+	"math"
 	"slices"
 )
 
@@ -40,7 +41,7 @@ func FindSuspectLabels(sc *Scores, dir string, threshold float64) []SuspectLabel
 	n := len(sc.Samples)
 	bestOwn := make([]float64, n)
 	for i := range bestOwn {
-		bestOwn[i] = -1e308
+		bestOwn[i] = math.Inf(-1) // no genuine pair yet
 	}
 	type key struct {
 		sample int
@@ -86,7 +87,7 @@ func FindSuspectLabels(sc *Scores, dir string, threshold float64) []SuspectLabel
 			Sample: relName(dir, sc.Samples[k.sample].Path), Finger: sc.Samples[k.sample].Finger,
 			LooksLike: k.finger, Matches: e.matches, BestOther: e.best, BestOwn: bestOwn[k.sample], index: k.sample,
 		}
-		if cand.BestOwn < -1e307 {
+		if math.IsInf(cand.BestOwn, -1) {
 			cand.BestOwn = 0 // no genuine pair at all
 		}
 		// When two other fingers qualify (duplicated fingers), name the
