@@ -295,3 +295,34 @@ func TestFormatErrorsMatchErrMalformed(t *testing.T) {
 	require.ErrorAs(t, err, &fe)
 	assert.Equal(t, 0, fe.Record)
 }
+
+func TestAmputatedFingers(t *testing.T) {
+	slap := func(amp string) rec {
+		fields := []fld{{2, "01"}, {3, "0"}, {4, "TESTSRC"}, {5, "20240101"},
+			{6, "4"}, {7, "3"}, {8, "1"}, {9, "500"}, {10, "500"},
+			{11, "NONE"}, {12, "8"}, {13, "14"}}
+		if amp != "" {
+			fields = append(fields, fld{18, amp})
+		}
+		fields = append(fields, fld{999, string(gradient(4, 3))})
+		return rec{14, 1, tagged(14, fields...)}
+	}
+	for _, tc := range []struct {
+		name, amp string
+		want      []minutiae.Position
+	}{
+		{"none", "", nil},
+		{"amputated ring", items("9", "XX"), []minutiae.Position{minutiae.LeftRing}},
+		{"amputated and bandaged", subs(items("9", "XX"), items("7", "up")), []minutiae.Position{minutiae.LeftRing, minutiae.LeftIndex}},
+		{"other codes and bad positions are skipped", subs(items("8", "ZZ"), items("42", "XX"), items("x", "XX"), "10"), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tx, err := Decode(transaction(nil, slap(tc.amp)))
+			require.NoError(t, err)
+			info, ok := tx.Records[1].ImageInfo()
+			require.True(t, ok)
+			assert.Equal(t, []minutiae.Position{minutiae.PlainLeftFour}, info.Positions)
+			assert.Equal(t, tc.want, info.Missing)
+		})
+	}
+}

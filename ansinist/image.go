@@ -68,6 +68,9 @@ type ImageInfo struct {
 	// Positions are the friction ridge positions (FGP); binary records'
 	// unused 255 entries are dropped.
 	Positions []minutiae.Position
+	// Missing are the fingers an image of several shows not, because they
+	// are amputated or could not be printed (Type-14 AMP, field 14.018).
+	Missing []minutiae.Position
 	// Impression is the IMP code; HasImpression is false for record types
 	// without one (10, 16, 17, and Type-7 data recognised by its signature).
 	Impression    minutiae.Impression
@@ -144,7 +147,36 @@ func (r *Record) image() (ImageInfo, []byte, bool) {
 			info.Positions = positions(f)
 		}
 	}
+	if r.Type == 14 {
+		if f, ok := r.Field(amputatedField); ok {
+			info.Missing = missingFingers(f)
+		}
+	}
 	return info, r.Data, true
+}
+
+// amputatedField is Type-14's AMP field: for each finger of the image that
+// is amputated (XX) or could not be printed (UP, bandaged), its position
+// and that code.
+const amputatedField = 18
+
+// missingFingers reads an AMP field; subfields with another code or an
+// impossible position are skipped.
+func missingFingers(f Field) []minutiae.Position {
+	var out []minutiae.Position
+	for _, s := range f.Subfields() {
+		if len(s) < 2 {
+			continue
+		}
+		code := strings.ToUpper(strings.TrimSpace(s[1]))
+		if code != "XX" && code != "UP" {
+			continue
+		}
+		if v, ok := atoi(s[0]); ok && v >= 1 && v <= 10 {
+			out = append(out, minutiae.Position(v))
+		}
+	}
+	return out
 }
 
 // hdrInt reads a binary header value presented as a field.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Working-scale geometry. Everything below is tuned for 500 ppi, the scale
@@ -173,7 +174,7 @@ func (e *Extractor) Run(pix []uint8, w, h, stride int, p Params, dbg *Debug) (re
 	}
 	e.frequency()
 	if p.Latent && p.ROI == nil {
-		if area = e.ridgeMask(p); area == 0 {
+		if area = e.ridgeMask(); area == 0 {
 			if dbg != nil {
 				e.fillDebug(dbg)
 			}
@@ -196,6 +197,36 @@ func (e *Extractor) Run(pix []uint8, w, h, stride int, p Params, dbg *Debug) (re
 	}
 	return res, nil
 }
+
+// Foreground returns the friction-ridge blocks of a whole 500-ppi image,
+// every region kept: the segmentation of Run followed by latent mode's
+// ridge-period test, which drops the printed labels, handwriting and card
+// lines around the prints on a ten-print card: a block is kept when at
+// least ridgeShare of its 5×5 neighbourhood shows a ridge period. mask has
+// bw×bh blocks of BlockSize pixels, 1 for ridge texture; it is the
+// caller's to keep. An image with no ridge texture gives an all-zero mask.
+func (e *Extractor) Foreground(pix []uint8, w, h, stride int, ridgeShare float32) (mask []uint8, bw, bh int, err error) {
+	if w < MinSize || h < MinSize {
+		return nil, 0, 0, fmt.Errorf("%w: %d×%d pixels at 500 ppi, need at least %d×%d", ErrTooSmall, w, h, MinSize, MinSize)
+	}
+	if int64(w)*int64(h) > MaxPixels {
+		return nil, 0, 0, fmt.Errorf("%w: %d×%d pixels", ErrTooLarge, w, h)
+	}
+	if stride < w || len(pix) < (h-1)*stride+w {
+		return nil, 0, 0, errors.New("extract: pixel buffer shorter than the image")
+	}
+	e.setup(w, h, false)
+	e.load(pix, stride)
+	e.orientation()
+	if e.segment(Params{Tile: true}) > 0 {
+		e.frequency()
+		e.keepRidgeBlocks(ridgeShare)
+	}
+	return slices.Clone(e.mask), e.bw, e.bh, nil
+}
+
+// BlockSize is the side of Foreground's blocks in pixels.
+const BlockSize = blk
 
 func (e *Extractor) setup(w, h int, latent bool) {
 	e.w, e.h = w, h

@@ -512,13 +512,21 @@ func (e *Extractor) subOrientation() {
 	}
 }
 
-// ridgeMask narrows a latent's mask to where ridges are: blocks most of
+// ridgeMask narrows a latent's mask to where ridges are (keepRidgeBlocks)
+// and reduces it to its largest component again; it returns the area in
+// blocks.
+func (e *Extractor) ridgeMask() int {
+	e.keepRidgeBlocks(latentRidgeShare)
+	n := e.largestComponent()
+	e.distance()
+	return n
+}
+
+// keepRidgeBlocks narrows the mask to where ridges are: blocks most of
 // whose 5×5 neighbourhood gave a ridge period. Card lines, handwriting and
 // print on the background are coherent and strong, so segmentation keeps
-// them, but they have no regular ridge spacing. The mask is then smoothed
-// and reduced to its largest component again; it returns the area in
-// blocks.
-func (e *Extractor) ridgeMask(p Params) int {
+// them, but they have no regular ridge spacing. The mask is then smoothed.
+func (e *Extractor) keepRidgeBlocks(share float32) {
 	bw, bh := e.bw, e.bh
 	keep := e.tmpb[:len(e.mask)]
 	for by := range bh {
@@ -537,7 +545,7 @@ func (e *Extractor) ridgeMask(p Params) int {
 					}
 				}
 			}
-			if float32(valid) >= latentRidgeShare*float32(n) {
+			if float32(valid) >= share*float32(n) {
 				keep[b] = 1
 			}
 		}
@@ -549,9 +557,6 @@ func (e *Extractor) ridgeMask(p Params) int {
 		e.majority()
 	}
 	e.fillHoles()
-	n := e.largestComponent()
-	e.distance()
-	return n
 }
 
 // latentRidgeShare is the least share of a latent block's neighbourhood
