@@ -310,3 +310,16 @@ func TestSlapErrorsWrap(t *testing.T) {
 	_, err := minutiae.SegmentSlap(image.NewGray(image.Rect(0, 0, 100, 100)), minutiae.PlainLeftFour, minutiae.SlapOptions{})
 	assert.True(t, errors.Is(err, minutiae.ErrNoFingers) || errors.Is(err, minutiae.ErrImageTooSmall), "%v", err)
 }
+
+// BenchmarkExtractSlap splits and extracts a synthetic 1600×1000 right
+// slap (four fingertips, two phalanges, a label and a scrawl).
+func BenchmarkExtractSlap(b *testing.B) {
+	img := syntheticSlap(1600, 1000, rightHandTips)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := minutiae.ExtractSlap(img, minutiae.PlainRightFour, minutiae.SlapOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/slap")
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/draw"
 	"io"
 	"math"
 	"os"
@@ -32,8 +33,16 @@ func runExtract(args []string, stdout, stderr io.Writer) error {
 	ppi := fs.Float64("ppi", 0, "image resolution (0: the file's, when it states at least 250 ppi, else 500)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "images extracted at once")
 	roi := fs.String("roi", "", "region-of-interest mask (an examiner's outline of a latent): an image of the same size, non-zero = usable; a directory holds one mask per IMAGE, named like it")
+	slap := fs.String("slap", "", "the images are slaps to split into fingertips: right (four fingers), left (four fingers) or thumbs; each file then holds one view per finger")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	slapPos, ok := slapCodes[*slap]
+	if !ok {
+		return usageError("unknown slap %q (want right, left or thumbs)", *slap)
+	}
+	if slapPos != 0 && *roi != "" {
+		return usageError("-slap and -roi do not go together")
 	}
 	if *outDir == "" || fs.NArg() == 0 {
 		return usageError("extract needs -o DIR and at least one IMAGE")
@@ -47,6 +56,9 @@ func runExtract(args []string, stdout, stderr io.Writer) error {
 		return usageError("%v", err)
 	}
 	mode, ok := impressionModes[*impression]
+	if slapPos != 0 && *impression == "plain" {
+		mode = minutiae.NonlivePlain // slaps are plain; a scanner's are live, a card's not: either compares the same
+	}
 	if !ok {
 		return usageError("unknown impression %q (want plain, rolled, latent or palm)", *impression)
 	}
@@ -67,7 +79,11 @@ func runExtract(args []string, stdout, stderr io.Writer) error {
 	for range max(1, *workers) {
 		wg.Go(func() {
 			for i := range jobs {
-				results[i], errs[i] = extractOne(files[i], f, mode, *ppi, roiFor, *outDir, *debugDir)
+				if slapPos != 0 {
+					results[i], errs[i] = extractSlap(files[i], f, mode, slapPos, *ppi, *outDir, *debugDir)
+				} else {
+					results[i], errs[i] = extractOne(files[i], f, mode, *ppi, roiFor, *outDir, *debugDir)
+				}
 				progress.step()
 			}
 		})
@@ -131,6 +147,63 @@ func extractOne(path string, f minutiae.Format, mode minutiae.Impression, ppi fl
 		}
 	}
 	return fmt.Sprintf("%s → %s: %d minutiae, quality %d, %.1f ms", path, out, len(t.Minutiae), t.Quality(), float64(took.Microseconds())/1000), nil
+}
+
+// slapCodes are the -slap values: the multi-finger position codes.
+var slapCodes = map[string]minutiae.Position{
+	"":       0,
+	"right":  minutiae.PlainRightFour,
+	"left":   minutiae.PlainLeftFour,
+	"thumbs": minutiae.PlainThumbs,
+}
+
+// extractSlap splits one slap image into fingertips and writes them as one
+// record with a view per finger; with a debug directory it also draws the
+// fingertip boxes on the slap.
+func extractSlap(path string, f minutiae.Format, mode minutiae.Impression, slap minutiae.Position, ppi float64, outDir, debugDir string) (string, error) {
+	img, err := minutiae.DecodeImageFile(path)
+	if err != nil {
+		return "", err
+	}
+	if ppi == 0 && img.PPI >= minutiae.MinPlausiblePPI {
+		ppi = img.PPI
+	}
+	start := time.Now()
+	tps, fingers, err := minutiae.ExtractSlap(img.Gray, slap, minutiae.SlapOptions{PPI: ppi, Impression: mode})
+	if err != nil {
+		return "", err
+	}
+	took := time.Since(start)
+	rec := &minutiae.Record{}
+	var parts []string
+	for i, t := range tps {
+		rec.Views = append(rec.Views, *t)
+		parts = append(parts, fmt.Sprintf("%v %d minutiae at %v", t.Position, len(t.Minutiae), fingers[i].Bounds))
+	}
+	data, err := minutiae.Encode(rec, f)
+	if err != nil {
+		return "", err
+	}
+	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	out := filepath.Join(outDir, base+"."+f.String())
+	if err := os.WriteFile(out, data, 0o644); err != nil {
+		return "", err
+	}
+	if debugDir != "" {
+		overlay := image.NewRGBA(img.Gray.Bounds())
+		draw.Draw(overlay, overlay.Bounds(), img.Gray, img.Gray.Bounds().Min, draw.Src)
+		red := color.RGBA{255, 0, 0, 255}
+		for _, fg := range fingers {
+			r := fg.Bounds
+			for _, e := range [4][4]int{{r.Min.X, r.Min.Y, r.Max.X - 1, r.Min.Y}, {r.Min.X, r.Max.Y - 1, r.Max.X - 1, r.Max.Y - 1}, {r.Min.X, r.Min.Y, r.Min.X, r.Max.Y - 1}, {r.Max.X - 1, r.Min.Y, r.Max.X - 1, r.Max.Y - 1}} {
+				drawLine(overlay, float64(e[0]), float64(e[1]), float64(e[2]), float64(e[3]), red)
+			}
+		}
+		if err := minutiae.EncodeImageFile(filepath.Join(debugDir, base+"-slap.png"), overlay); err != nil {
+			return "", err
+		}
+	}
+	return fmt.Sprintf("%s → %s: %s; %.1f ms", path, out, strings.Join(parts, ", "), float64(took.Microseconds())/1000), nil
 }
 
 // roiSource resolves the -roi flag: no mask; one mask file (for a single

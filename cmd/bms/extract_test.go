@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"image"
+	"image/draw"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/openbms/bms/internal/fixtures"
 	"github.com/openbms/bms/minutiae"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -126,4 +128,41 @@ func TestProgressRedrawsAtIntervals(t *testing.T) {
 	one.step()
 	one.done()
 	assert.Empty(t, b.String(), "one item: silent")
+}
+
+func TestExtractCommandSlap(t *testing.T) {
+	dir := t.TempDir()
+	// Four whorl patches at a right hand's staggered heights on a light
+	// card.
+	slap := image.NewGray(image.Rect(0, 0, 1600, 1000))
+	for i := range slap.Pix {
+		slap.Pix[i] = 235
+	}
+	tip := fixtures.RidgeImage(280, 400)
+	for _, c := range []image.Point{{260, 600}, {620, 330}, {980, 380}, {1330, 640}} {
+		r := tip.Bounds().Add(c.Sub(image.Pt(140, 200)))
+		draw.Draw(slap, r, tip, image.Point{}, draw.Src)
+	}
+	src := filepath.Join(dir, "right.png")
+	require.NoError(t, minutiae.EncodeImageFile(src, slap))
+	out, dbg := filepath.Join(dir, "out"), filepath.Join(dir, "dbg")
+	stdout, stderr, code := runBMS(t, "extract", "-slap", "right", "-format", "json", "-o", out, "-debug", dbg, src)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "right index")
+	data, err := os.ReadFile(filepath.Join(out, "right.json"))
+	require.NoError(t, err)
+	rec, _, err := minutiae.Decode(data)
+	require.NoError(t, err)
+	var got []minutiae.Position
+	for _, v := range rec.Views {
+		got = append(got, v.Position)
+	}
+	assert.Equal(t, []minutiae.Position{minutiae.RightIndex, minutiae.RightMiddle, minutiae.RightRing, minutiae.RightLittle}, got)
+	_, err = os.Stat(filepath.Join(dbg, "right-slap.png"))
+	assert.NoError(t, err)
+
+	_, _, code = runBMS(t, "extract", "-slap", "feet", "-o", out, src)
+	assert.Equal(t, 2, code)
+	_, _, code = runBMS(t, "extract", "-slap", "left", "-roi", src, "-o", out, src)
+	assert.Equal(t, 2, code)
 }

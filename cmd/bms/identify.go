@@ -141,6 +141,22 @@ func transactionRecord(path string, data []byte, impression *minutiae.Impression
 		if impression != nil {
 			opts.Impression = *impression
 		}
+		if len(info.Positions) > 0 && info.Positions[0].IsSlap() && !opts.Impression.IsLatent() {
+			// A slap is split into its fingertips, each a view with its own
+			// finger position, so that a search compares finger with finger.
+			tps, _, err := minutiae.ExtractSlap(img, info.Positions[0], minutiae.SlapOptions{PPI: opts.PPI, Impression: opts.Impression, Missing: info.Missing})
+			if err != nil {
+				skipped = append(skipped, fmt.Sprintf("Type-%d slap: %v", r.Type, err))
+				continue
+			}
+			for _, t := range tps {
+				rec.Views = append(rec.Views, *t)
+			}
+			if firstOnly {
+				break
+			}
+			continue
+		}
 		t, err := minutiae.Extract(img, opts)
 		if err != nil {
 			skipped = append(skipped, fmt.Sprintf("Type-%d: %v", r.Type, err))

@@ -91,5 +91,25 @@ func TestIdentifyTenPrintCard(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(stdout), &rep))
 	require.NotEmpty(t, rep.Candidates)
 	assert.Equal(t, "type-4-tpcard", rep.Candidates[0].ID)
-	assert.Equal(t, 14, rep.ProbeViews)
+	// Ten rolled prints, two single thumbs and two four-finger slaps split
+	// into their fingers.
+	assert.Equal(t, 20, rep.ProbeViews)
+
+	// Slaps alone, with the left ring finger declared amputated: the thumbs
+	// slap and both hands split into fingers that each find a finger of the
+	// same position on the card.
+	stdout, stderr, code = runBMS(t, "identify", "-gallery", gallery, "-probe", filepath.Join(dir, "type-14-amp-nqm-utf8.an2"), "--json")
+	require.Equal(t, 0, code, stderr)
+	rep = IdentifyReport{}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &rep))
+	require.NotEmpty(t, rep.Candidates)
+	assert.Equal(t, "type-4-tpcard", rep.Candidates[0].ID)
+	assert.Equal(t, 2+4+3, rep.ProbeViews)
+	matched := 0
+	for _, v := range rep.Candidates[0].Views {
+		if v.Score > 0.6 {
+			matched++
+		}
+	}
+	assert.Equal(t, rep.ProbeViews, matched, "every slap finger pairs with its own finger on the card")
 }
