@@ -323,3 +323,31 @@ func BenchmarkExtractSlap(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/slap")
 }
+
+func TestSegmentSlapOddImages(t *testing.T) {
+	// Noise, stripes and extreme shapes: an error or fingers, never a panic.
+	for _, size := range []image.Point{{32, 32}, {33, 700}, {2000, 40}, {400, 300}} {
+		noise := image.NewGray(image.Rect(0, 0, size.X, size.Y))
+		state := uint32(size.X*7919 + size.Y)
+		for i := range noise.Pix {
+			state = state*1664525 + 1013904223
+			noise.Pix[i] = uint8(state >> 24)
+		}
+		stripes := image.NewGray(noise.Rect)
+		for y := range size.Y {
+			for x := range size.X {
+				stripes.Pix[y*stripes.Stride+x] = uint8(128 + 100*math.Cos(float64(x)/1.5))
+			}
+		}
+		for _, img := range []*image.Gray{noise, stripes} {
+			for _, pos := range []minutiae.Position{minutiae.PlainRightFour, minutiae.PlainThumbs} {
+				fs, err := minutiae.SegmentSlap(img, pos, minutiae.SlapOptions{})
+				if err == nil {
+					for _, f := range fs {
+						assert.True(t, f.Bounds.In(img.Bounds()), "%v outside %v", f.Bounds, img.Bounds())
+					}
+				}
+			}
+		}
+	}
+}
