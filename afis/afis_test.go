@@ -296,6 +296,26 @@ func TestFusedFMR(t *testing.T) {
 	assert.Equal(t, 1.0, fusedFMR([]ViewMatch{{Score: 0.99 * latentEvidenceFloor, Compared: 1, Latent: true}}), "below the latent floor")
 	assert.Less(t, fusedFMR([]ViewMatch{{Score: 1.01 * latentEvidenceFloor, Compared: 1, Latent: true}}), 0.011)
 	assert.Equal(t, 1.0, binomial(10, 10))
+
+	// A finger's rolled and plain probe views that both pair with the
+	// record's right index are one piece of evidence, the stronger; a
+	// third view on another finger is a second one.
+	rolledAndPlain := []ViewMatch{
+		{Score: hi, Compared: 1, Position: minutiae.RightIndex},
+		{Score: 1.2 * hi, Compared: 1, Position: minutiae.RightIndex},
+	}
+	strong := fusedFMR([]ViewMatch{{Score: 1.2 * hi, Compared: 1}})
+	assert.InDelta(t, strong, fusedFMR(rolledAndPlain), 1e-15, "same finger twice counts once")
+	withThumb := append(rolledAndPlain, ViewMatch{Score: hi, Compared: 1, Position: minutiae.PlainLeftThumb})
+	assert.InDelta(t, binomial(2, 2)*strong*one, fusedFMR(withThumb), 1e-15)
+	// Distinct fingers stay independent pieces of evidence.
+	twoFingers := []ViewMatch{
+		{Score: hi, Compared: 1, Position: minutiae.RightIndex},
+		{Score: hi, Compared: 1, Position: minutiae.RightMiddle},
+	}
+	assert.InDelta(t, one*one, fusedFMR(twoFingers), 1e-15)
+	assert.Equal(t, minutiae.LeftThumb, minutiae.Position(singleFinger(minutiae.PlainLeftThumb)))
+	assert.Zero(t, singleFinger(minutiae.PlainRightFour))
 }
 
 func TestPalmSearchMeetsPalmsOnly(t *testing.T) {

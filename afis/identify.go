@@ -83,22 +83,60 @@ func viewFMR(v ViewMatch) (float64, bool) {
 // strong. Each probe view's rate is its best score's calibrated rate (by
 // the latent calibration when a latent was involved) times
 // the number of the record's views it was compared with (a best of m
-// comparisons); views below evidenceFloor count as no evidence. The
-// product over the k views with evidence is multiplied by C(V, k), the
-// ways of picking k of the V probe views, since an unrelated record could
-// show its chance agreement on any of them. Floored at 1e-300.
+// comparisons); views below evidenceFloor count as no evidence. Probe
+// views whose best match is the same finger of the record (a finger's
+// rolled print and its plain one from a slap) are one piece of evidence,
+// the strongest of them: against an unrelated record their scores are not
+// independent chances. The product over the k pieces of evidence is
+// multiplied by C(V, k), the ways of picking k of the V probe views (views
+// merged into another's evidence not counted), since an unrelated record
+// could show its chance agreement on any of them. Floored at 1e-300.
 func fusedFMR(views []ViewMatch) float64 {
-	fmr, k := 1.0, 0
+	var byFinger [11]float64 // best rate per finger of the record, 0 for none
+	fmr, k, merged := 1.0, 0, 0
 	for _, v := range views {
-		if rate, evidence := viewFMR(v); evidence {
-			fmr *= min(1, rate*float64(max(1, v.Compared)))
+		rate, evidence := viewFMR(v)
+		if !evidence {
+			continue
+		}
+		rate = min(1, rate*float64(max(1, v.Compared)))
+		f := singleFinger(v.Position)
+		if f == 0 || v.Latent {
+			fmr *= rate
+			k++
+			continue
+		}
+		if byFinger[f] > 0 {
+			merged++
+			byFinger[f] = min(byFinger[f], rate)
+			continue
+		}
+		byFinger[f] = rate
+	}
+	for _, rate := range byFinger {
+		if rate > 0 {
+			fmr *= rate
 			k++
 		}
 	}
 	if k == 0 {
 		return 1
 	}
-	return min(1, max(1e-300, fmr*binomial(len(views), k)))
+	return min(1, max(1e-300, fmr*binomial(len(views)-merged, k)))
+}
+
+// singleFinger is the finger (1–10) a position code shows when it shows
+// exactly one, else 0.
+func singleFinger(p minutiae.Position) int {
+	switch {
+	case p >= minutiae.RightThumb && p <= minutiae.LeftLittle:
+		return int(p)
+	case p == minutiae.PlainRightThumb:
+		return int(minutiae.RightThumb)
+	case p == minutiae.PlainLeftThumb:
+		return int(minutiae.LeftThumb)
+	}
+	return 0
 }
 
 func binomial(n, k int) float64 {
