@@ -187,11 +187,18 @@ func Extract(img image.Image, opts ExtractOptions) (*Template, error) {
 			Quality:   m.Quality,
 		})
 	}
+	singular := func(s extract.Singular) SingularPoint {
+		p := SingularPoint{X: back(s.X, w), Y: back(s.Y, h), HasDirection: len(s.Directions) > 0}
+		for _, d := range s.Directions {
+			p.Directions = append(p.Directions, AngleFromRadians(float64(d)))
+		}
+		return p
+	}
 	for _, c := range res.Cores {
-		t.Cores = append(t.Cores, SingularPoint{X: back(c.X, w), Y: back(c.Y, h)})
+		t.Cores = append(t.Cores, singular(c))
 	}
 	for _, d := range res.Deltas {
-		t.Deltas = append(t.Deltas, SingularPoint{X: back(d.X, w), Y: back(d.Y, h)})
+		t.Deltas = append(t.Deltas, singular(d))
 	}
 	return t, nil
 }

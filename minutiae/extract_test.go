@@ -547,3 +547,38 @@ func TestExtractImageDistrustsImplausibleResolution(t *testing.T) {
 		t.Errorf("an explicit PPI wins: %v, %d px/cm", err, tp.ResolutionX)
 	}
 }
+
+// A loop opening towards 200° (down and to the left on screen): the core
+// carries that direction, and keeps it through an ISO/IEC 19794-2:2011
+// record and an ANSI INCITS 378-2009 one.
+func TestExtractCoreDirection(t *testing.T) {
+	const n, open = 320, 200.0
+	img := image.NewGray(image.Rect(0, 0, n, n))
+	psi := open * math.Pi / 180
+	for y := range n {
+		for x := range n {
+			dx, dy := float64(x)-n/2, -(float64(y) - n/2)
+			phiPolar := math.Atan2(dy, dx)
+			th := (phiPolar + psi) / 2
+			phase := 2 * math.Pi / 9 * math.Hypot(dx, dy) * math.Sin(phiPolar-th)
+			img.Pix[y*img.Stride+x] = uint8(128 - 90*math.Cos(phase))
+		}
+	}
+	tpl, err := minutiae.Extract(img, minutiae.ExtractOptions{})
+	require.NoError(t, err)
+	require.Len(t, tpl.Cores, 1)
+	c := tpl.Cores[0]
+	require.True(t, c.HasDirection)
+	require.Len(t, c.Directions, 1)
+	assert.LessOrEqual(t, angleDiff(c.Directions[0], open), 10.0, "core direction %.1f°", c.Directions[0].Degrees())
+	for _, f := range []minutiae.Format{minutiae.FormatISO2011, minutiae.FormatANSI2009} {
+		data, err := minutiae.Encode(&minutiae.Record{Views: []minutiae.Template{*tpl}}, f)
+		require.NoError(t, err)
+		rec, _, err := minutiae.Decode(data)
+		require.NoError(t, err)
+		require.Len(t, rec.Views[0].Cores, 1, "%v", f)
+		back := rec.Views[0].Cores[0]
+		require.True(t, back.HasDirection, "%v", f)
+		assert.LessOrEqual(t, angleDiff(back.Directions[0], open), 12.0, "%v: %.1f°", f, back.Directions[0].Degrees())
+	}
+}

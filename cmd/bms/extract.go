@@ -249,7 +249,8 @@ func loadROI(path string) (*image.Gray, error) {
 
 // writeDebug writes the intermediate images and a minutiae overlay on the
 // original image: endings red, bifurcations blue, a tick along the
-// direction, cores as green circles and deltas as green triangles.
+// direction, cores as green circles and deltas as green triangles with
+// their directions as long green strokes.
 func writeDebug(dir, base string, src *image.Gray, t *minutiae.Template, d *minutiae.ExtractDebug) error {
 	for name, img := range map[string]*image.Gray{"mask": d.Mask, "orientation": d.Orientation, "enhanced": d.Enhanced, "skeleton": d.Skeleton} {
 		if img == nil {
@@ -287,15 +288,24 @@ func drawMinutiae(src *image.Gray, t *minutiae.Template) *image.RGBA {
 		a := m.Direction.Radians()
 		drawLine(out, x, y, x+14*math.Cos(a), y-14*math.Sin(a), c)
 	}
+	arms := func(p minutiae.SingularPoint) {
+		for _, d := range p.Directions {
+			a := d.Radians()
+			x, y := float64(p.X), float64(p.Y)
+			drawLine(out, x, y, x+30*math.Cos(a), y-30*math.Sin(a), green)
+		}
+	}
 	for _, p := range t.Cores {
 		drawCircle(out, float64(p.X), float64(p.Y), 9, green)
 		drawCircle(out, float64(p.X), float64(p.Y), 8, green)
+		arms(p)
 	}
 	for _, p := range t.Deltas {
 		x, y := float64(p.X), float64(p.Y)
 		drawLine(out, x, y-9, x-8, y+6, green)
 		drawLine(out, x-8, y+6, x+8, y+6, green)
 		drawLine(out, x+8, y+6, x, y-9, green)
+		arms(p)
 	}
 	return out
 }

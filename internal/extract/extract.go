@@ -74,7 +74,12 @@ type Minutia struct {
 // Singular is a core or a delta at the working scale.
 type Singular struct {
 	X, Y float32
-	size int // blocks supporting the detection
+	// Directions are, in radians counter-clockwise from +x as seen on
+	// screen, the directions along which the ridges leave the point
+	// radially: one for a core (towards the open side of the loop), three
+	// for a delta.
+	Directions []float32
+	size       int // blocks supporting the detection
 }
 
 // Result is the output of one Run.

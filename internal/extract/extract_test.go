@@ -119,21 +119,25 @@ func TestResample(t *testing.T) {
 	}
 }
 
-// The Poincaré index tells a loop's core from a delta.
+// The Poincaré index tells a loop's core from a delta, and the ridge flow
+// round them gives their directions.
 func TestSingularPoints(t *testing.T) {
 	const n = 256
 	for _, tc := range []struct {
 		name  string
 		sign  float64
 		cores int
-	}{{"core", 1, 1}, {"delta", -1, 0}} {
+		// rot turns the pattern: a core opening towards rot, a delta with
+		// one arm along rot.
+		rot float64
+	}{{"core", 1, 1, 0}, {"delta", -1, 0, 0}, {"core turned", 1, 1, 2.2}, {"delta turned", -1, 0, 0.5}, {"core opening left", 1, 1, math.Pi}} {
 		pix := make([]uint8, n*n)
 		for y := range n {
 			for x := range n {
 				dx, dy := float64(x)-n/2, -(float64(y) - n/2)
 				// The ridge orientation turns by half the polar angle:
 				// +½ round a loop, −½ round a delta.
-				th := tc.sign * math.Atan2(dy, dx) / 2
+				th := tc.sign*(math.Atan2(dy, dx)-tc.rot)/2 + tc.rot
 				// Ridges as level lines of a phase whose gradient is
 				// normal to th; integrate approximately with the distance.
 				r := math.Hypot(dx, dy)
@@ -148,13 +152,30 @@ func TestSingularPoints(t *testing.T) {
 			assert.Empty(t, res.Deltas, tc.name)
 			assert.InDelta(t, n/2, res.Cores[0].X, 16)
 			assert.InDelta(t, n/2, res.Cores[0].Y, 16)
+			require.Len(t, res.Cores[0].Directions, 1)
+			assert.InDelta(t, 0, angleGap(float64(res.Cores[0].Directions[0]), tc.rot), 0.2, "%s: direction %.2f", tc.name, res.Cores[0].Directions[0])
 		} else {
 			require.Len(t, res.Deltas, 1, tc.name)
 			assert.Empty(t, res.Cores, tc.name)
 			assert.InDelta(t, n/2, res.Deltas[0].X, 16)
 			assert.InDelta(t, n/2, res.Deltas[0].Y, 16)
+			require.Len(t, res.Deltas[0].Directions, 3)
+			for k, d := range res.Deltas[0].Directions {
+				// The arms are a third of a turn apart; one lies along rot.
+				best := math.Inf(1)
+				for j := range 3 {
+					best = min(best, angleGap(float64(d), tc.rot+float64(j)*2*math.Pi/3))
+				}
+				assert.Less(t, best, 0.2, "%s: arm %d at %.2f", tc.name, k, d)
+			}
 		}
 	}
+}
+
+// angleGap is the absolute difference of two angles, 0–π.
+func angleGap(a, b float64) float64 {
+	d := math.Mod(math.Abs(a-b), 2*math.Pi)
+	return min(d, 2*math.Pi-d)
 }
 
 func TestTemplateQuality(t *testing.T) {

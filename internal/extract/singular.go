@@ -92,9 +92,15 @@ func (e *Extractor) singular() (cores, deltas []Singular) {
 		e.queue = q
 		n := float32(len(q))
 		p := Singular{X: (cx/n + 0.5) * blk, Y: (cy/n + 0.5) * blk, size: len(q)}
+		dir := singularDirection(sx, sy, bw, bh, cx/n, cy/n, v > 0)
 		if v > 0 {
+			p.Directions = []float32{dir}
 			cores = append(cores, p)
 		} else {
+			p.Directions = []float32{dir, dir + 2*math.Pi/3, dir + 4*math.Pi/3}
+			for i, d := range p.Directions {
+				p.Directions[i] = float32(math.Mod(float64(d), 2*math.Pi))
+			}
 			deltas = append(deltas, p)
 		}
 	}
@@ -106,4 +112,49 @@ func (e *Extractor) singular() (cores, deltas []Singular) {
 func strongest(ps []Singular) []Singular {
 	slices.SortStableFunc(ps, func(a, b Singular) int { return b.size - a.size })
 	return ps[:min(len(ps), 2)]
+}
+
+// singularDirection is the direction of a core or the first of a delta's
+// three, in radians counter-clockwise from +x as seen on screen: the
+// directions from the point along which the ridges run radially. Round an
+// ideal core the ridge orientation is θ = (φ + ψ)/2 at polar angle φ, so
+// 2θ − φ is the core's direction ψ everywhere; round a delta θ = c − φ/2,
+// so 2θ + φ = 2c, and the ridges are radial at φ = (2c + 2πk)/3. Each is
+// the mean of that quantity over the blocks 2 to 4 blocks from the point
+// (cx, cy, in blocks), weighted by the strength of their orientation
+// (sx, sy: the doubled-angle field in image coordinates).
+func singularDirection(sx, sy []float32, bw, bh int, cx, cy float32, core bool) float32 {
+	var ax, ay float64
+	for by := max(0, int(cy)-4); by <= min(bh-1, int(cy)+5); by++ {
+		for bx := max(0, int(cx)-4); bx <= min(bw-1, int(cx)+5); bx++ {
+			dx, dy := float64(float32(bx)-cx), float64(float32(by)-cy)
+			if r := math.Hypot(dx, dy); r < 2 || r > 4 {
+				continue
+			}
+			vx, vy := float64(sx[by*bw+bx]), float64(sy[by*bw+bx])
+			w := math.Hypot(vx, vy)
+			if w == 0 {
+				continue
+			}
+			// Ridge orientation on screen, counter-clockwise: the gradient's
+			// doubled angle is atan2(vy, vx) with y down; the ridge is a
+			// quarter turn from the gradient, and y up mirrors the angle.
+			twoTheta := -math.Atan2(vy, vx) - math.Pi
+			phi := math.Atan2(-dy, dx)
+			a := twoTheta - phi
+			if !core {
+				a = twoTheta + phi
+			}
+			ax += w * math.Cos(a)
+			ay += w * math.Sin(a)
+		}
+	}
+	d := math.Atan2(ay, ax)
+	if !core {
+		d /= 3
+	}
+	if d < 0 {
+		d += 2 * math.Pi
+	}
+	return float32(d)
 }
