@@ -47,6 +47,13 @@
 // of 6.1 ms; internal/extract describes the pipeline and docs/extraction.md
 // the measurements.
 //
+// A slap (four fingers of a hand, or both thumbs, in one image) is split
+// first: [SegmentSlap] finds the fingertips in the image's ridge texture
+// and gives each its finger position, [ExtractSlap] extracts each as its
+// own template. [CheckSequence] then compares a ten-print record's plain
+// fingers with its rolled ones, the card's check that every rolled print
+// sits in its own box.
+//
 // # Comparison
 //
 // [Prepare] turns a Template into its candidate-side form; a [Matcher]

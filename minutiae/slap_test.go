@@ -202,9 +202,20 @@ func TestExtractSlapSynthetic(t *testing.T) {
 // rolled prints by position, plain ones (slaps split by ExtractSlap with
 // the record's missing fingers) in record order.
 func cardViews(t *testing.T, path string) (rolled map[minutiae.Position]*minutiae.Prepared, plain []*minutiae.Template) {
+	rolledT, plain := cardTemplates(t, path)
+	rolled = map[minutiae.Position]*minutiae.Prepared{}
+	for _, tp := range rolledT {
+		p, err := minutiae.Prepare(tp)
+		require.NoError(t, err)
+		rolled[tp.Position] = p
+	}
+	return rolled, plain
+}
+
+// cardTemplates is cardViews before preparing the rolled prints.
+func cardTemplates(t *testing.T, path string) (rolled, plain []*minutiae.Template) {
 	tx, err := ansinist.ReadFile(path)
 	require.NoError(t, err)
-	rolled = map[minutiae.Position]*minutiae.Prepared{}
 	for i, r := range tx.Records {
 		info, ok := r.ImageInfo()
 		if !ok || len(info.Positions) == 0 || r.Type == 10 {
@@ -223,9 +234,7 @@ func cardViews(t *testing.T, path string) (rolled map[minutiae.Position]*minutia
 		require.NoError(t, err, "record %d", i)
 		tp.Position = pos
 		if tp.Impression.IsRolled() {
-			p, err := minutiae.Prepare(tp)
-			require.NoError(t, err)
-			rolled[pos] = p
+			rolled = append(rolled, tp)
 		} else {
 			plain = append(plain, tp)
 		}

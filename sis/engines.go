@@ -65,11 +65,17 @@ type DNAEngine interface {
 
 // FingerQualityGate is the minimum quality of a friction-ridge view: a
 // quality score when the template reports one, and a least number of
-// minutiae (fewer for latents, which are partial by nature).
+// minutiae (fewer for latents, which are partial by nature). A record
+// holding both plain and rolled prints of fingers must also pass the
+// ten-print sequence check (minutiae.CheckSequence): no plain finger may
+// match another position's rolled print instead of its own, the sign of
+// prints taken in the wrong boxes.
 type FingerQualityGate struct {
 	MinQuality        uint8 // 0–100 (default 20)
 	MinMinutiae       int   // per plain, rolled or palm view (default 12)
 	MinLatentMinutiae int   // per latent view (default 6)
+	// SkipSequence turns the sequence check off.
+	SkipSequence bool
 }
 
 // Check returns nil when every view passes.
@@ -103,6 +109,19 @@ func (g FingerQualityGate) Check(rec *minutiae.Record) error {
 		}
 		if len(v.Minutiae) < least {
 			return fmt.Errorf("view %d (%s): %d minutiae, at least %d needed", i, v.Position, len(v.Minutiae), least)
+		}
+	}
+	if g.SkipSequence {
+		return nil
+	}
+	checks, err := minutiae.CheckSequence(rec)
+	if err != nil {
+		return err
+	}
+	for _, c := range checks {
+		if c.Verdict == minutiae.SequenceMisplaced {
+			return fmt.Errorf("view %d (%s): the plain print matches the rolled print of %s (%.2f) and not its own (%.2f): prints in the wrong boxes",
+				c.Plain, c.Finger, c.BestFinger, c.Best, c.Own)
 		}
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/openbms/bms/bench"
 	"github.com/openbms/bms/dna"
 	"github.com/openbms/bms/minutiae"
 )
@@ -227,6 +228,31 @@ func TestArt42_1_QualityCheckBeforeEntry(t *testing.T) {
 	a.Biometrics.Faces = [][]byte{face(3)}
 	mustEnter(t, e, user, a)
 	assert.Equal(t, 1, len(e.faces.tmpl))
+
+	// A ten-print whose rolled index and middle were taken in each other's
+	// boxes: its plain (slap) fingers betray it.
+	syn := bench.NewSynth(423)
+	card := &minutiae.Record{}
+	var flats []minutiae.Template
+	for _, pos := range []minutiae.Position{minutiae.RightIndex, minutiae.RightMiddle, minutiae.RightRing} {
+		f := syn.Finger()
+		rolled := *syn.Impression(f)
+		rolled.Position, rolled.Impression = pos, minutiae.NonliveRolled
+		flat := *syn.Impression(f)
+		flat.Position, flat.Impression = pos, minutiae.NonlivePlain
+		card.Views = append(card.Views, rolled)
+		flats = append(flats, flat)
+	}
+	card.Views = append(card.Views, flats...)
+	card.Views[0].Position, card.Views[1].Position = minutiae.RightMiddle, minutiae.RightIndex
+	b := personAlert(Check, "Vogel", adultDOB)
+	b.Biometrics.Prints = card
+	_, err = e.sys.Enter(ctx, user, b)
+	requireRefused(t, err, "42(1)")
+	assert.ErrorIs(t, err, ErrQuality)
+	assert.Contains(t, err.Error(), "wrong boxes")
+	card.Views[0].Position, card.Views[1].Position = minutiae.RightIndex, minutiae.RightMiddle
+	mustEnter(t, e, user, b)
 }
 
 func TestArt42_2_AtMostTenFlatTenRolledTwoPalms(t *testing.T) {

@@ -24,7 +24,20 @@ type FileReport struct {
 	Format  string         `json:"format"`
 	Version string         `json:"version,omitempty"`
 	Records []RecordReport `json:"records,omitempty"`
-	Error   string         `json:"error,omitempty"`
+	// Sequence is the ten-print sequence check (-sequence): each plain
+	// finger against the rolled prints.
+	Sequence []SequenceReport `json:"sequence,omitempty"`
+	Error    string           `json:"error,omitempty"`
+}
+
+// SequenceReport is the check of one plain finger (minutiae.SequenceCheck).
+type SequenceReport struct {
+	View       int     `json:"view"`
+	Finger     string  `json:"finger"`
+	Verdict    string  `json:"verdict"` // confirmed, unconfirmed or misplaced
+	Own        float64 `json:"own"`
+	Best       float64 `json:"best_other"`
+	BestFinger string  `json:"best_other_finger,omitempty"`
 }
 
 // RecordReport describes one record of a transaction, one view of a
@@ -51,6 +64,7 @@ type RecordReport struct {
 func runInspect(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("inspect", stderr)
 	asJSON := fs.Bool("json", false, "print one JSON array of file reports")
+	sequence := fs.Bool("sequence", false, "also extract the prints (slaps split) and check that each plain finger matches its own rolled print")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -66,6 +80,11 @@ func runInspect(args []string, stdout, stderr io.Writer) error {
 			rep = FileReport{File: path, Kind: "unknown", Error: err.Error()}
 		} else {
 			rep = inspectBytes(path, data)
+			if *sequence && rep.Error == "" {
+				if err := checkSequence(&rep, path); err != nil {
+					rep.Error = err.Error()
+				}
+			}
 		}
 		if rep.Error != "" {
 			failed++
@@ -85,6 +104,28 @@ func runInspect(args []string, stdout, stderr io.Writer) error {
 	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d files could not be read", failed, len(reports))
+	}
+	return nil
+}
+
+// checkSequence extracts the finger views of a transaction or template
+// file and runs the ten-print sequence check on them.
+func checkSequence(rep *FileReport, path string) error {
+	rec, err := loadFingerRecord(path, 0, nil)
+	if err != nil {
+		return err
+	}
+	checks, err := minutiae.CheckSequence(rec)
+	if err != nil {
+		return err
+	}
+	rep.Sequence = []SequenceReport{}
+	for _, c := range checks {
+		r := SequenceReport{View: c.Plain, Finger: c.Finger.String(), Verdict: c.Verdict.String(), Own: c.Own, Best: c.Best}
+		if c.BestFinger != 0 {
+			r.BestFinger = c.BestFinger.String()
+		}
+		rep.Sequence = append(rep.Sequence, r)
 	}
 	return nil
 }
@@ -256,5 +297,18 @@ func printReport(w io.Writer, r *FileReport) {
 			parts = append(parts, "image: "+rr.ImageError)
 		}
 		fmt.Fprintf(w, "  [%d] %s\n", rr.Index, strings.Join(parts, ", "))
+	}
+	if r.Sequence != nil {
+		counts := map[string]int{}
+		for _, c := range r.Sequence {
+			counts[c.Verdict]++
+		}
+		fmt.Fprintf(w, "  sequence check: %d confirmed, %d unconfirmed, %d misplaced\n", counts["confirmed"], counts["unconfirmed"], counts["misplaced"])
+		for _, c := range r.Sequence {
+			if c.Verdict == "confirmed" {
+				continue
+			}
+			fmt.Fprintf(w, "    %s %s: %.2f against its own rolled print, %.2f against %s\n", c.Finger, c.Verdict, c.Own, c.Best, c.BestFinger)
+		}
 	}
 }

@@ -191,6 +191,27 @@ func TestInspectRealTransactions(t *testing.T) {
 	}
 }
 
+func TestInspectSequence(t *testing.T) {
+	card := filepath.Join(shareddata.Require(t, "fingerprint", "ansi-nist"), "type-4-tpcard.an2")
+	out, stderr, code := runBMS(t, "inspect", "-sequence", "--json", card)
+	require.Equal(t, 0, code, stderr)
+	var reports []FileReport
+	require.NoError(t, json.Unmarshal([]byte(out), &reports))
+	require.Len(t, reports, 1)
+	seq := reports[0].Sequence
+	require.Len(t, seq, 10, "eight slap fingers and two plain thumbs")
+	verdicts := map[string]int{}
+	for _, c := range seq {
+		verdicts[c.Verdict]++
+	}
+	assert.Zero(t, verdicts["misplaced"])
+	assert.GreaterOrEqual(t, verdicts["confirmed"], 8)
+
+	out, _, code = runBMS(t, "inspect", "-sequence", card)
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "sequence check: ")
+}
+
 func TestCompareTemplates(t *testing.T) {
 	dir := writeFixtures(t)
 	a := filepath.Join(dir, "two-fingers.iso2011")
