@@ -314,8 +314,6 @@ func TestFusedFMR(t *testing.T) {
 		{Score: hi, Compared: 1, Position: minutiae.RightMiddle},
 	}
 	assert.InDelta(t, one*one, fusedFMR(twoFingers), 1e-15)
-	assert.Equal(t, minutiae.LeftThumb, minutiae.Position(singleFinger(minutiae.PlainLeftThumb)))
-	assert.Zero(t, singleFinger(minutiae.PlainRightFour))
 }
 
 func TestPalmSearchMeetsPalmsOnly(t *testing.T) {

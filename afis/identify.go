@@ -100,7 +100,7 @@ func fusedFMR(views []ViewMatch) float64 {
 			continue
 		}
 		rate = min(1, rate*float64(max(1, v.Compared)))
-		f := singleFinger(v.Position)
+		f := v.Position.Finger()
 		if f == 0 || v.Latent {
 			fmr *= rate
 			k++
@@ -123,20 +123,6 @@ func fusedFMR(views []ViewMatch) float64 {
 		return 1
 	}
 	return min(1, max(1e-300, fmr*binomial(len(views)-merged, k)))
-}
-
-// singleFinger is the finger (1–10) a position code shows when it shows
-// exactly one, else 0.
-func singleFinger(p minutiae.Position) int {
-	switch {
-	case p >= minutiae.RightThumb && p <= minutiae.LeftLittle:
-		return int(p)
-	case p == minutiae.PlainRightThumb:
-		return int(minutiae.RightThumb)
-	case p == minutiae.PlainLeftThumb:
-		return int(minutiae.LeftThumb)
-	}
-	return 0
 }
 
 func binomial(n, k int) float64 {

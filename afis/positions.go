@@ -12,13 +12,10 @@ const allFingers fingerSet = 0x7fe // bits 1–10
 // fingers of a hand for the four-finger slaps, every finger when the
 // position is unknown (0) or an EJI/tip capture (19). Palm codes give none.
 func fingersOf(p minutiae.Position) fingerSet {
+	if f := p.Finger(); f != 0 {
+		return 1 << f
+	}
 	switch {
-	case p >= 1 && p <= 10:
-		return 1 << p
-	case p == minutiae.PlainRightThumb:
-		return 1 << minutiae.RightThumb
-	case p == minutiae.PlainLeftThumb:
-		return 1 << minutiae.LeftThumb
 	case p == minutiae.PlainRightFour:
 		return 1<<minutiae.RightIndex | 1<<minutiae.RightMiddle | 1<<minutiae.RightRing | 1<<minutiae.RightLittle
 	case p == minutiae.PlainLeftFour:

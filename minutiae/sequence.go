@@ -67,7 +67,7 @@ func CheckSequence(rec *Record) ([]SequenceCheck, error) {
 	rolled := map[Position]*Prepared{}
 	for i := range rec.Views {
 		v := &rec.Views[i]
-		if f := fingerOf(v.Position); f != 0 && v.Impression.IsRolled() {
+		if f := v.Position.Finger(); f != 0 && v.Impression.IsRolled() {
 			p, err := Prepare(v)
 			if err != nil {
 				return nil, fmt.Errorf("minutiae: check sequence: view %d: %w", i, err)
@@ -78,7 +78,7 @@ func CheckSequence(rec *Record) ([]SequenceCheck, error) {
 	var out []SequenceCheck
 	for i := range rec.Views {
 		v := &rec.Views[i]
-		f := fingerOf(v.Position)
+		f := v.Position.Finger()
 		if f == 0 || v.Impression.IsRolled() || v.Impression.IsLatent() || v.Impression.isPalm() {
 			continue
 		}
@@ -113,16 +113,3 @@ func CheckSequence(rec *Record) ([]SequenceCheck, error) {
 	return out, nil
 }
 
-// fingerOf is the finger 1–10 a position shows when it shows exactly one
-// (the plain thumb codes count as their thumb), else 0.
-func fingerOf(p Position) Position {
-	switch {
-	case p >= RightThumb && p <= LeftLittle:
-		return p
-	case p == PlainRightThumb:
-		return RightThumb
-	case p == PlainLeftThumb:
-		return LeftThumb
-	}
-	return 0
-}

@@ -117,3 +117,13 @@ func TestCheckSequenceTenPrintCard(t *testing.T) {
 		}
 	}
 }
+
+func TestPositionFinger(t *testing.T) {
+	for p, want := range map[minutiae.Position]minutiae.Position{
+		minutiae.RightThumb: minutiae.RightThumb, minutiae.LeftLittle: minutiae.LeftLittle,
+		minutiae.PlainRightThumb: minutiae.RightThumb, minutiae.PlainLeftThumb: minutiae.LeftThumb,
+		minutiae.PlainRightFour: 0, minutiae.PlainThumbs: 0, minutiae.UnknownFinger: 0, minutiae.UnknownPalm: 0, 19: 0,
+	} {
+		assert.Equal(t, want, p.Finger(), "%v", p)
+	}
+}

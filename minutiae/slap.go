@@ -61,6 +61,21 @@ func slapFingers(pos Position) []Position {
 	return nil
 }
 
+// Finger is the finger (RightThumb … LeftLittle) that p shows when it
+// shows exactly one: the finger codes themselves and the plain thumb codes;
+// 0 for slaps, palms, unknown and other codes.
+func (p Position) Finger() Position {
+	switch {
+	case p >= RightThumb && p <= LeftLittle:
+		return p
+	case p == PlainRightThumb:
+		return RightThumb
+	case p == PlainLeftThumb:
+		return LeftThumb
+	}
+	return 0
+}
+
 // IsSlap reports whether p is a multi-finger plain impression that
 // [SegmentSlap] splits: four fingers of one hand or the two thumbs.
 func (p Position) IsSlap() bool { return slapFingers(p) != nil }
