@@ -90,24 +90,9 @@ func Extract(img image.Image, opts ExtractOptions) (*Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	ppi := opts.PPI
-	if ppi == 0 {
-		ppi = WorkingPPI
-	}
-	if math.IsNaN(ppi) || ppi < 100 || ppi > 5000 {
-		return nil, fmt.Errorf("minutiae: extract: resolution %v ppi out of range 100–5000", opts.PPI)
-	}
-	if w > math.MaxUint16 || h > math.MaxUint16 || int64(w)*int64(h) > MaxImagePixels {
-		return nil, fmt.Errorf("minutiae: extract: image %d×%d too large", w, h)
-	}
-	scale := WorkingPPI / ppi
-	if math.Abs(scale-1) < 0.02 {
-		// Within 2 % the filters' tolerance to ridge period absorbs the
-		// difference, and resampling would only blur.
-		scale = 1
-	}
-	if sw, sh := math.Round(float64(w)*scale), math.Round(float64(h)*scale); sw*sh > MaxImagePixels {
-		return nil, fmt.Errorf("minutiae: extract: image %d×%d at %v ppi is too large at %d ppi", w, h, ppi, WorkingPPI)
+	ppi, scale, err := workingScale(w, h, opts.PPI)
+	if err != nil {
+		return nil, fmt.Errorf("minutiae: extract: %w", err)
 	}
 	var p extract.Params
 	p.Latent = opts.Impression.IsLatent()
@@ -129,11 +114,7 @@ func Extract(img image.Image, opts ExtractOptions) (*Template, error) {
 		}
 		p.ROI = roi
 	}
-	ww, wh, ws := w, h, stride
-	if scale != 1 {
-		pix, ww, wh = extract.Resample(pix, w, h, stride, scale, nil)
-		ws = ww
-	}
+	pix, ww, wh, ws := toWorkingScale(pix, w, h, stride, scale)
 	var dbg *extract.Debug
 	if opts.Debug != nil {
 		dbg = &extract.Debug{}
@@ -201,6 +182,41 @@ func Extract(img image.Image, opts ExtractOptions) (*Template, error) {
 		t.Deltas = append(t.Deltas, singular(d))
 	}
 	return t, nil
+}
+
+// workingScale checks an image's resolution (0 meaning 500 ppi) and size
+// and returns the resolution and the factor to the 500-ppi working scale:
+// 1 within 2 % of it, where the filters' tolerance to ridge period absorbs
+// the difference and resampling would only blur.
+func workingScale(w, h int, ppi float64) (float64, float64, error) {
+	given := ppi
+	if ppi == 0 {
+		ppi = WorkingPPI
+	}
+	if math.IsNaN(ppi) || ppi < 100 || ppi > 5000 {
+		return 0, 0, fmt.Errorf("resolution %v ppi out of range 100–5000", given)
+	}
+	if w > math.MaxUint16 || h > math.MaxUint16 || int64(w)*int64(h) > MaxImagePixels {
+		return 0, 0, fmt.Errorf("image %d×%d too large", w, h)
+	}
+	scale := WorkingPPI / ppi
+	if math.Abs(scale-1) < 0.02 {
+		scale = 1
+	}
+	if sw, sh := math.Round(float64(w)*scale), math.Round(float64(h)*scale); sw*sh > MaxImagePixels {
+		return 0, 0, fmt.Errorf("image %d×%d at %v ppi is too large at %d ppi", w, h, ppi, WorkingPPI)
+	}
+	return ppi, scale, nil
+}
+
+// toWorkingScale resamples pixels by scale (none when it is 1) and returns
+// them with their width, height and stride.
+func toWorkingScale(pix []uint8, w, h, stride int, scale float64) ([]uint8, int, int, int) {
+	if scale == 1 {
+		return pix, w, h, stride
+	}
+	pix, w, h = extract.Resample(pix, w, h, stride, scale, nil)
+	return pix, w, h, w
 }
 
 // grayPixels returns the 8-bit grey pixels of img without copying when it is

@@ -112,4 +112,3 @@ func CheckSequence(rec *Record) ([]SequenceCheck, error) {
 	}
 	return out, nil
 }
-

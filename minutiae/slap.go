@@ -129,28 +129,11 @@ func SegmentSlap(img image.Image, pos Position, opts SlapOptions) ([]SlapFinger,
 	if err != nil {
 		return nil, err
 	}
-	ppi := opts.PPI
-	if ppi == 0 {
-		ppi = WorkingPPI
+	_, scale, err := workingScale(w, h, opts.PPI)
+	if err != nil {
+		return nil, fmt.Errorf("minutiae: segment slap: %w", err)
 	}
-	if math.IsNaN(ppi) || ppi < 100 || ppi > 5000 {
-		return nil, fmt.Errorf("minutiae: segment slap: resolution %v ppi out of range 100–5000", opts.PPI)
-	}
-	if int64(w)*int64(h) > MaxImagePixels {
-		return nil, fmt.Errorf("minutiae: segment slap: image %d×%d too large", w, h)
-	}
-	scale := WorkingPPI / ppi
-	if math.Abs(scale-1) < 0.02 {
-		scale = 1
-	}
-	ww, wh, ws := w, h, stride
-	if scale != 1 {
-		if sw, sh := math.Round(float64(w)*scale), math.Round(float64(h)*scale); sw*sh > float64(extract.MaxPixels) {
-			return nil, fmt.Errorf("minutiae: segment slap: image %d×%d too large at %d ppi", w, h, WorkingPPI)
-		}
-		pix, ww, wh = extract.Resample(pix, w, h, stride, scale, nil)
-		ws = ww
-	}
+	pix, ww, wh, ws := toWorkingScale(pix, w, h, stride, scale)
 	ex := extractors.Get().(*extract.Extractor)
 	mask, bw, bh, err := ex.Foreground(pix, ww, wh, ws, slapRidgeShare)
 	extractors.Put(ex)

@@ -131,14 +131,8 @@ func extractOne(path string, f minutiae.Format, mode minutiae.Impression, ppi fl
 		return "", err
 	}
 	took := time.Since(start)
-	rec := &minutiae.Record{Views: []minutiae.Template{*t}}
-	data, err := minutiae.Encode(rec, f)
+	out, base, err := writeRecord(&minutiae.Record{Views: []minutiae.Template{*t}}, f, path, outDir)
 	if err != nil {
-		return "", err
-	}
-	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-	out := filepath.Join(outDir, base+"."+f.String())
-	if err := os.WriteFile(out, data, 0o644); err != nil {
 		return "", err
 	}
 	if dbg != nil {
@@ -147,6 +141,18 @@ func extractOne(path string, f minutiae.Format, mode minutiae.Impression, ppi fl
 		}
 	}
 	return fmt.Sprintf("%s → %s: %d minutiae, quality %d, %.1f ms", path, out, len(t.Minutiae), t.Quality(), float64(took.Microseconds())/1000), nil
+}
+
+// writeRecord encodes rec in format f into outDir, named after the image
+// at path; it returns the file written and the image's base name.
+func writeRecord(rec *minutiae.Record, f minutiae.Format, path, outDir string) (out, base string, err error) {
+	data, err := minutiae.Encode(rec, f)
+	if err != nil {
+		return "", "", err
+	}
+	base = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	out = filepath.Join(outDir, base+"."+f.String())
+	return out, base, os.WriteFile(out, data, 0o644)
 }
 
 // slapCodes are the -slap values: the multi-finger position codes.
@@ -180,13 +186,8 @@ func extractSlap(path string, f minutiae.Format, mode minutiae.Impression, slap 
 		rec.Views = append(rec.Views, *t)
 		parts = append(parts, fmt.Sprintf("%v %d minutiae at %v", t.Position, len(t.Minutiae), fingers[i].Bounds))
 	}
-	data, err := minutiae.Encode(rec, f)
+	out, base, err := writeRecord(rec, f, path, outDir)
 	if err != nil {
-		return "", err
-	}
-	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-	out := filepath.Join(outDir, base+"."+f.String())
-	if err := os.WriteFile(out, data, 0o644); err != nil {
 		return "", err
 	}
 	if debugDir != "" {
