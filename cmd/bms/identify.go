@@ -256,6 +256,7 @@ func runEnroll(args []string, stdout, stderr io.Writer) error {
 		}
 		seen[id] = true
 		views += len(rec.Views)
+		warnSequence(stderr, id, rec)
 		return w.Write(id, rec)
 	})
 	if err != nil {
@@ -269,6 +270,21 @@ func runEnroll(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "%s: %d records, %d views enrolled; %d files failed\n", *out, len(seen), views, failed)
 	return nil
+}
+
+// warnSequence runs the ten-print sequence check on a record being
+// enrolled and warns of plain fingers that match another finger's rolled
+// print (the record is enrolled all the same: the operator decides).
+func warnSequence(w io.Writer, id string, rec *minutiae.Record) {
+	checks, err := minutiae.CheckSequence(rec)
+	if err != nil {
+		return
+	}
+	for _, c := range checks {
+		if c.Verdict == minutiae.SequenceMisplaced {
+			fmt.Fprintf(w, "%s: sequence check: the plain %v matches the rolled %v (%.2f), not its own (%.2f)\n", id, c.Finger, c.BestFinger, c.Best, c.Own)
+		}
+	}
 }
 
 // IdentifyReport is what `identify --json` prints.

@@ -113,3 +113,36 @@ func TestIdentifyTenPrintCard(t *testing.T) {
 	}
 	assert.Equal(t, rep.ProbeViews, matched, "every slap finger pairs with its own finger on the card")
 }
+
+func TestEnrollWarnsOfMisplacedPrints(t *testing.T) {
+	// A card whose rolled index and middle were taken in each other's
+	// boxes, with plain impressions in the right ones.
+	s := bench.NewSynth(5)
+	rec := &minutiae.Record{}
+	var flats []minutiae.Template
+	for _, pos := range []minutiae.Position{minutiae.LeftIndex, minutiae.LeftMiddle, minutiae.LeftRing} {
+		f := s.Finger()
+		rolled, flat := *s.Impression(f), *s.Impression(f)
+		rolled.Position, rolled.Impression = pos, minutiae.NonliveRolled
+		flat.Position, flat.Impression = pos, minutiae.NonlivePlain
+		rec.Views = append(rec.Views, rolled)
+		flats = append(flats, flat)
+	}
+	rec.Views = append(rec.Views, flats...)
+	dir := t.TempDir()
+	write := func(name string) {
+		data, err := minutiae.Encode(rec, minutiae.FormatISO2011)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), data, 0o644))
+	}
+	write("good.iso2011")
+	rec.Views[0].Position, rec.Views[1].Position = minutiae.LeftMiddle, minutiae.LeftIndex
+	write("swapped.iso2011")
+
+	stdout, stderr, code := runBMS(t, "enroll", "-o", filepath.Join(t.TempDir(), "g.bmsg"), dir)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "2 records")
+	assert.Contains(t, stderr, "swapped: sequence check: the plain left index matches the rolled left middle")
+	assert.Contains(t, stderr, "swapped: sequence check: the plain left middle matches the rolled left index")
+	assert.NotContains(t, stderr, "good:")
+}
