@@ -1,6 +1,7 @@
 package minutiae
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"image"
@@ -143,7 +144,7 @@ func SegmentSlap(img image.Image, pos Position, opts SlapOptions) ([]SlapFinger,
 	mask = openMask(mask, bw, bh, slapOpening)
 	labels := make([]int32, len(mask))
 	regions := slapRegions(mask, labels, bw, bh)
-	regions = splitWide(regions, mask, labels, bw, bh)
+	regions = splitWide(regions, labels, bw, bh)
 	tips := slapTips(regions)
 
 	want := len(order) - countMissing(order, opts.Missing)
@@ -154,15 +155,7 @@ func SegmentSlap(img image.Image, pos Position, opts SlapOptions) ([]SlapFinger,
 	if len(tips) > want {
 		tips = tips[:want]
 	}
-	slices.SortFunc(tips, func(a, b slapRegion) int {
-		switch {
-		case a.cx < b.cx:
-			return -1
-		case a.cx > b.cx:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(tips, func(a, b slapRegion) int { return cmp.Compare(a.cx, b.cx) })
 	positions := assignSlapPositions(tips, order, opts.Missing, pos)
 
 	out := make([]SlapFinger, len(tips))
@@ -286,7 +279,7 @@ func slapRegions(mask []uint8, labels []int32, bw, bh int) []slapRegion {
 // splitWide splits every region wider than one finger at the column, in
 // its middle part, where it has the fewest blocks, relabelling the right
 // part, until every part is narrow enough.
-func splitWide(regions []slapRegion, mask []uint8, labels []int32, bw, bh int) []slapRegion {
+func splitWide(regions []slapRegion, labels []int32, bw, bh int) []slapRegion {
 	next := int32(0)
 	for _, l := range labels {
 		next = max(next, l)
@@ -350,7 +343,6 @@ func splitWide(regions []slapRegion, mask []uint8, labels []int32, bw, bh int) [
 			}
 		}
 	}
-	_ = mask
 	return out
 }
 
@@ -445,12 +437,15 @@ func assignSlapPositions(tips []slapRegion, order, missing []Position, slap Posi
 // are blanked first. A fingertip in which the extractor finds no print is
 // left out; the error is returned only when none is left.
 func ExtractSlap(img image.Image, pos Position, opts SlapOptions) ([]*Template, []SlapFinger, error) {
-	fingers, err := SegmentSlap(img, pos, opts)
+	gray, ok := img.(*image.Gray)
+	if !ok {
+		gray = image.NewGray(img.Bounds())
+		draw.Draw(gray, gray.Bounds(), img, img.Bounds().Min, draw.Src)
+	}
+	fingers, err := SegmentSlap(gray, pos, opts)
 	if err != nil {
 		return nil, nil, err
 	}
-	gray := image.NewGray(img.Bounds())
-	draw.Draw(gray, gray.Bounds(), img, img.Bounds().Min, draw.Src)
 	var out []*Template
 	var kept []SlapFinger
 	var firstErr error
