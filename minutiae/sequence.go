@@ -10,8 +10,8 @@ const (
 	// SequenceConfirmed: the plain finger matches the rolled print of its
 	// own position.
 	SequenceConfirmed SequenceVerdict = iota + 1
-	// SequenceUnconfirmed: it matches no rolled print of its hand well
-	// enough to say (a poor print on either side).
+	// SequenceUnconfirmed: it matches no rolled print well enough to say
+	// (a poor print on either side, or no rolled print of its finger).
 	SequenceUnconfirmed
 	// SequenceMisplaced: it does not match its own position's rolled print
 	// but strongly matches another finger's: the rolled prints (or the
@@ -38,7 +38,7 @@ type SequenceCheck struct {
 	Verdict SequenceVerdict
 	// Own is the score against the rolled print of Finger (0 when the
 	// record has none); Best is the best score against the rolled prints
-	// of the other fingers of the hand, BestFinger that finger.
+	// of the other nine fingers, BestFinger that finger.
 	Own, Best  float64
 	BestFinger Position
 }
@@ -59,12 +59,14 @@ var (
 // match another position's rolled print. Views without a single finger
 // position, latents and palms are skipped; a plain finger whose position
 // has no rolled print is still checked against the others. It returns one
-// check per plain finger, in view order.
+// check per plain finger, in view order, and none when rec holds no rolled
+// print of a finger (nothing to check against).
 func CheckSequence(rec *Record) ([]SequenceCheck, error) {
 	if rec == nil {
 		return nil, fmt.Errorf("minutiae: check sequence: nil record")
 	}
-	rolled := map[Position]*Prepared{}
+	var rolled [LeftLittle + 1]*Prepared // by finger
+	found := false
 	for i := range rec.Views {
 		v := &rec.Views[i]
 		if f := v.Position.Finger(); f != 0 && v.Impression.IsRolled() {
@@ -72,8 +74,11 @@ func CheckSequence(rec *Record) ([]SequenceCheck, error) {
 			if err != nil {
 				return nil, fmt.Errorf("minutiae: check sequence: view %d: %w", i, err)
 			}
-			rolled[f] = p
+			rolled[f], found = p, true
 		}
+	}
+	if !found {
+		return nil, nil
 	}
 	var out []SequenceCheck
 	for i := range rec.Views {
@@ -88,8 +93,8 @@ func CheckSequence(rec *Record) ([]SequenceCheck, error) {
 		}
 		c := SequenceCheck{Plain: i, Finger: f}
 		for g := RightThumb; g <= LeftLittle; g++ {
-			r, ok := rolled[g]
-			if !ok {
+			r := rolled[g]
+			if r == nil {
 				continue
 			}
 			s := m.Compare(r)

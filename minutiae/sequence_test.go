@@ -62,10 +62,14 @@ func TestCheckSequence(t *testing.T) {
 	assert.Equal(t, minutiae.SequenceUnconfirmed, checks[0].Verdict)
 	assert.Zero(t, checks[0].Own)
 
-	// Nothing to check, and a nil record.
+	// Nothing to check: rolled prints only, plain prints only; and a nil
+	// record.
 	none, err := minutiae.CheckSequence(&minutiae.Record{Views: rec.Views[:3]})
 	require.NoError(t, err)
 	assert.Empty(t, none)
+	none, err = minutiae.CheckSequence(&minutiae.Record{Views: rec.Views[3:]})
+	require.NoError(t, err)
+	assert.Empty(t, none, "plain prints without rolled ones")
 	_, err = minutiae.CheckSequence(nil)
 	assert.Error(t, err)
 	assert.Equal(t, "misplaced", minutiae.SequenceMisplaced.String())
