@@ -28,6 +28,12 @@
 //     (17 taps, σ = period/2, DC removed) tuned to the block's period; 16
 //     orientations, interpolated onto a 4-px grid so the filter direction
 //     does not jump at block edges. Ridges are the negative response.
+//     Then once more (refine.go, not for latents): the orientation is
+//     estimated again on the enhanced image (5×5 blocks, inside the mask
+//     only) and averaged with the first estimate, the period is read on
+//     the enhanced image, and the original image is enhanced again with
+//     both. The first pass's clean ridges steer the second where dots,
+//     pores and breaks misled the first estimate.
 //  5. Specks: valley components (4-connected) under 80 px inside a ridge
 //     and ridge components (8-connected) under 36 px are flipped. Pores and
 //     the broken thin valleys of wet prints would otherwise thin into loops

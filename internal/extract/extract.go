@@ -117,10 +117,12 @@ type Extractor struct {
 	bxx, byy, bxy  []float32 // structure tensor of the blurred image, per block
 	rxx, ryy, rxy  []float32 // structure tensor of the raw image, per block
 	vx, vy, coh    []float32
+	ux, uy         []float32 // coherence-weighted unit orientation vectors (subOrientation)
 	lcoh           []float32
 	energy         []float32
 	mask, dist     []uint8
 	act            []bool
+	inner          []bool // block and its 8 neighbours in the mask
 	oidx, pbin     []uint8
 	qper           []uint8 // per block: the period reading rounded to a bin, 0 for none
 	soidx          []uint8 // orientation per sub-block
@@ -177,7 +179,7 @@ func (e *Extractor) Run(pix []uint8, w, h, stride int, p Params, dbg *Debug) (re
 		}
 		return res, ErrNoPrint
 	}
-	e.frequency()
+	e.frequency(e.blur)
 	if p.Latent && p.ROI == nil {
 		if area = e.ridgeMask(); area == 0 {
 			if dbg != nil {
@@ -185,10 +187,18 @@ func (e *Extractor) Run(pix []uint8, w, h, stride int, p Params, dbg *Debug) (re
 			}
 			return res, ErrNoPrint
 		}
-		e.frequency()
+		e.frequency(e.blur)
 	}
 	e.subOrientation()
 	e.enhance()
+	// Not for latents: on their noisy backgrounds the first enhancement
+	// draws ridges into the noise, and the refined field follows them (SD27
+	// good and ugly lose their mates with it, docs/extraction.md).
+	if !p.Latent {
+		e.refine()
+		e.subOrientation()
+		e.enhance()
+	}
 	e.binarise()
 	e.fillSpecks(holeMax, dotMax)
 	e.thin()
@@ -224,7 +234,7 @@ func (e *Extractor) Foreground(pix []uint8, w, h, stride int, ridgeShare float32
 	e.load(pix, stride)
 	e.orientation()
 	if e.segment(Params{Tile: true}) > 0 {
-		e.frequency()
+		e.frequency(e.blur)
 		e.keepRidgeBlocks(ridgeShare)
 	}
 	return slices.Clone(e.mask), e.bw, e.bh, nil
@@ -252,11 +262,14 @@ func (e *Extractor) setup(w, h int, latent bool) {
 	e.vx = grow(e.vx, nb)
 	e.vy = grow(e.vy, nb)
 	e.coh = grow(e.coh, nb)
+	e.ux = grow(e.ux, nb)
+	e.uy = grow(e.uy, nb)
 	e.lcoh = grow(e.lcoh, nb)
 	e.energy = grow(e.energy, nb)
 	e.mask = grow(e.mask, nb)
 	e.dist = grow(e.dist, nb)
 	e.act = grow(e.act, nb)
+	e.inner = grow(e.inner, nb)
 	e.oidx = grow(e.oidx, nb)
 	e.sbw, e.sbh = (w+sub-1)/sub, (h+sub-1)/sub
 	e.soidx = grow(e.soidx, e.sbw*e.sbh)

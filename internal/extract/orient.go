@@ -102,12 +102,7 @@ func (e *Extractor) orientation() {
 			} else {
 				e.coh[b] = 0
 			}
-			th := math.Atan2(float64(sy), float64(sx))/2 + math.Pi/2
-			o := int(math.Round(th/(math.Pi/nOrient))) % nOrient
-			if o < 0 {
-				o += nOrient
-			}
-			e.oidx[b] = uint8(o)
+			e.oidx[b] = orientIndex(sx, sy)
 		}
 	}
 }
@@ -356,7 +351,7 @@ func (e *Extractor) distance() {
 // x-signature (the grey profile across the ridges, averaged along them) and
 // fills the rest from the median of valid neighbours; blocks without a
 // reading take the median of the print.
-func (e *Extractor) frequency() {
+func (e *Extractor) frequency(src []float32) {
 	bw, bh, pw := e.bw, e.bh, e.pw
 	var sig [2*sigHalf + 1]float32
 	per := e.period
@@ -376,7 +371,7 @@ func (e *Extractor) frequency() {
 			for t := range sig {
 				var s float32
 				for _, o := range offs[t*sigAlong : (t+1)*sigAlong] {
-					s += e.blur[c+int(o)]
+					s += src[c+int(o)]
 				}
 				sig[t] = s
 			}
@@ -476,6 +471,16 @@ func signaturePeriod(sig []float32) float32 {
 // edges, where it would otherwise cut ridges.
 func (e *Extractor) subOrientation() {
 	bw, bh := e.bw, e.bh
+	// Each block's unit vector weighted by its coherence, once per block
+	// rather than once per sub-block corner.
+	ux, uy := e.ux, e.uy
+	for b := range ux {
+		ux[b], uy[b] = 0, 0
+		if n := float32(math.Hypot(float64(e.vx[b]), float64(e.vy[b]))); n > 0 {
+			k := e.coh[b] / n
+			ux[b], uy[b] = k*e.vx[b], k*e.vy[b]
+		}
+	}
 	for sy := range e.sbh {
 		fy := (float32(sy*sub)+sub/2)/blk - 0.5
 		y0 := int(max(0, fy))
@@ -487,27 +492,15 @@ func (e *Extractor) subOrientation() {
 			x0 := min(int(max(0, fx)), bw-1)
 			x1 := min(x0+1, bw-1)
 			tx := min(1, max(0, fx-float32(x0)))
-			var vx, vy float32
-			for _, c := range [4]struct {
-				b int
-				w float32
-			}{{y0*bw + x0, (1 - tx) * (1 - ty)}, {y0*bw + x1, tx * (1 - ty)}, {y1*bw + x0, (1 - tx) * ty}, {y1*bw + x1, tx * ty}} {
-				n := float32(math.Hypot(float64(e.vx[c.b]), float64(e.vy[c.b])))
-				if n == 0 {
-					continue
-				}
-				k := c.w * e.coh[c.b] / n
-				vx += k * e.vx[c.b]
-				vy += k * e.vy[c.b]
+			b00, b01, b10, b11 := y0*bw+x0, y0*bw+x1, y1*bw+x0, y1*bw+x1
+			w00, w01, w10, w11 := (1-tx)*(1-ty), tx*(1-ty), (1-tx)*ty, tx*ty
+			vx := w00*ux[b00] + w01*ux[b01] + w10*ux[b10] + w11*ux[b11]
+			vy := w00*uy[b00] + w01*uy[b01] + w10*uy[b10] + w11*uy[b11]
+			o := e.oidx[min(sy*sub/blk, bh-1)*bw+min(sx*sub/blk, bw-1)]
+			if vx != 0 || vy != 0 {
+				o = orientIndex(vx, vy)
 			}
-			var o int
-			if vx == 0 && vy == 0 {
-				o = int(e.oidx[min(sy*sub/blk, bh-1)*bw+min(sx*sub/blk, bw-1)])
-			} else {
-				th := math.Atan2(float64(vy), float64(vx))/2 + math.Pi/2
-				o = int(math.Round(th/(math.Pi/nOrient))) % nOrient
-			}
-			e.soidx[sy*e.sbw+sx] = uint8(o)
+			e.soidx[sy*e.sbw+sx] = o
 		}
 	}
 }
