@@ -72,11 +72,11 @@
 // kernel, which lets the compiler check bounds once per tap rather than once
 // per pixel (this alone took DB1 from 6.9 to 4.8 ms). Measured on the 2-core
 // AMD EPYC development machine, GOMAXPROCS=1, median per image: FVC2000
-// DB1_B 6.1 ms (300×300), DB2_B 6.4 ms, DB3_B 12.5 ms (448×478), DB4_B
-// 4.2 ms, FCJ2020 6.0 ms. The enhancement, the speck removal and the
-// thinning take about a quarter of the time each. Palms go through tiles of
-// 768 px plus a 48-px margin (see minutiae.Extract): a 2750×2750 1000-ppi
-// image takes about 150 ms and 49 MB of resident memory.
+// DB1_B 8.4 ms (300×300) with both enhancement passes, 6.5 ms with one
+// (docs/extraction.md has the other sets). The two enhancements take about
+// a quarter of the time, speck removal and thinning a sixth each. Palms go
+// through tiles of 768 px plus a 48-px margin (see minutiae.Extract): a
+// 2750×2750 1000-ppi image takes about 190 ms and 49 MB of resident memory.
 //
 // # Tuning
 //
