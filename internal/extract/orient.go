@@ -44,13 +44,11 @@ func (e *Extractor) orientation() {
 			// update of each block total.
 			var rxx, ryy, rxy, bxx, byy, bxy float32
 			for i := r + x0 + pad; i < r+min(x0+blk, w)+pad; i++ {
-				gx := (img[i-pw+1] + 2*img[i+1] + img[i+pw+1]) - (img[i-pw-1] + 2*img[i-1] + img[i+pw-1])
-				gy := (img[i+pw-1] + 2*img[i+pw] + img[i+pw+1]) - (img[i-pw-1] + 2*img[i-pw] + img[i-pw+1])
+				gx, gy := sobelX(img, i, pw), sobelY(img, i, pw)
 				rxx += gx * gx
 				ryy += gy * gy
 				rxy += gx * gy
-				gx = (bl[i-pw+1] + 2*bl[i+1] + bl[i+pw+1]) - (bl[i-pw-1] + 2*bl[i-1] + bl[i+pw-1])
-				gy = (bl[i+pw-1] + 2*bl[i+pw] + bl[i+pw+1]) - (bl[i-pw-1] + 2*bl[i-pw] + bl[i-pw+1])
+				gx, gy = sobelX(bl, i, pw), sobelY(bl, i, pw)
 				bxx += gx * gx
 				byy += gy * gy
 				bxy += gx * gy
@@ -105,6 +103,16 @@ func (e *Extractor) orientation() {
 			e.oidx[b] = orientIndex(sx, sy)
 		}
 	}
+}
+
+// sobelX and sobelY are the Sobel gradient at pixel i of a padded plane of
+// stride pw (two functions so that each stays within the inlining budget).
+func sobelX(p []float32, i, pw int) float32 {
+	return (p[i-pw+1] + 2*p[i+1] + p[i+pw+1]) - (p[i-pw-1] + 2*p[i-1] + p[i+pw-1])
+}
+
+func sobelY(p []float32, i, pw int) float32 {
+	return (p[i+pw-1] + 2*p[i+pw] + p[i+pw+1]) - (p[i-pw-1] + 2*p[i-pw] + p[i-pw+1])
 }
 
 // segment marks foreground blocks: enough gradient energy relative to the

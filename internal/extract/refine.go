@@ -56,8 +56,7 @@ func (e *Extractor) refineOrientation() {
 			}
 			var sxx, syy, sxy float32
 			for i := r + x0 + pad; i < r+min(x0+blk, w)+pad; i++ {
-				gx := (enh[i-pw+1] + 2*enh[i+1] + enh[i+pw+1]) - (enh[i-pw-1] + 2*enh[i-1] + enh[i+pw-1])
-				gy := (enh[i+pw-1] + 2*enh[i+pw] + enh[i+pw+1]) - (enh[i-pw-1] + 2*enh[i-pw] + enh[i-pw+1])
+				gx, gy := sobelX(enh, i, pw), sobelY(enh, i, pw)
 				sxx += gx * gx
 				syy += gy * gy
 				sxy += gx * gy
