@@ -29,7 +29,7 @@
 //     orientations, interpolated onto a 4-px grid so the filter direction
 //     does not jump at block edges. Ridges are the negative response.
 //     Then once more (refine.go, not for latents): the orientation is
-//     estimated again on the enhanced image (5×5 blocks, inside the mask
+//     estimated again on the enhanced image (7×7 blocks, inside the mask
 //     only) and averaged with the first estimate, the period is read on
 //     the enhanced image, and the original image is enhanced again with
 //     both. The first pass's clean ridges steer the second where dots,

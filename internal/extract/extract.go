@@ -122,7 +122,6 @@ type Extractor struct {
 	energy         []float32
 	mask, dist     []uint8
 	act            []bool
-	inner          []bool // block and its 8 neighbours in the mask
 	oidx, pbin     []uint8
 	qper           []uint8 // per block: the period reading rounded to a bin, 0 for none
 	soidx          []uint8 // orientation per sub-block
@@ -269,7 +268,6 @@ func (e *Extractor) setup(w, h int, latent bool) {
 	e.mask = grow(e.mask, nb)
 	e.dist = grow(e.dist, nb)
 	e.act = grow(e.act, nb)
-	e.inner = grow(e.inner, nb)
 	e.oidx = grow(e.oidx, nb)
 	e.sbw, e.sbh = (w+sub-1)/sub, (h+sub-1)/sub
 	e.soidx = grow(e.soidx, e.sbw*e.sbh)
