@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"math"
 	"testing"
 
 	"github.com/openbms/bms/minutiae"
@@ -21,6 +22,41 @@ func TestSynthFingersArePlausibleAndRepeatable(t *testing.T) {
 			require.Less(t, int(m.Y), int(fa.Height))
 		}
 	}
+}
+
+// sameSenseShare is, over neighbouring minutiae 20–40 px apart whose
+// directions are parallel or antiparallel within 25°, the share that point
+// the same way: 0.5 when each minutia's sense is a coin toss.
+func sameSenseShare(s *Synth, fingers int) float64 {
+	same, opposite := 0, 0
+	for range fingers {
+		f := s.Finger()
+		for i, a := range f.Minutiae {
+			for _, b := range f.Minutiae[i+1:] {
+				dx, dy := float64(a.X)-float64(b.X), float64(a.Y)-float64(b.Y)
+				if d2 := dx*dx + dy*dy; d2 < 20*20 || d2 >= 40*40 {
+					continue
+				}
+				diff := math.Abs(math.Remainder(a.Direction.Radians()-b.Direction.Radians(), 2*math.Pi))
+				switch {
+				case diff < 25*math.Pi/180:
+					same++
+				case diff > 155*math.Pi/180:
+					opposite++
+				}
+			}
+		}
+	}
+	return float64(same) / float64(same+opposite)
+}
+
+func TestSynthSenseFieldMakesNeighboursPointAlike(t *testing.T) {
+	// Real FCJ2020 templates give 0.64; a coin toss per minutia gives 0.5.
+	coherent := sameSenseShare(NewSynth(5), 400)
+	assert.InDelta(t, 0.63, coherent, 0.03)
+	tossed := NewSynth(5)
+	tossed.SenseCoherence = 0
+	assert.InDelta(t, 0.5, sameSenseShare(tossed, 400), 0.02)
 }
 
 func TestSynthImpressionsMatchTheirFingerOnly(t *testing.T) {
