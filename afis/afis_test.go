@@ -3,6 +3,7 @@ package afis
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 	"testing"
@@ -151,6 +152,65 @@ func TestLatentSearchIgnoresPositions(t *testing.T) {
 	require.NoError(t, err)
 	if len(cands) > 0 {
 		assert.NotEqual(t, "TP05", cands[0].ID)
+	}
+}
+
+// upsideDown turns t by half a turn within its image.
+func upsideDown(t *minutiae.Template) *minutiae.Template {
+	out := *t
+	out.Minutiae = nil
+	for _, m := range t.Minutiae {
+		m.X, m.Y = t.Width-1-m.X, t.Height-1-m.Y
+		m.Direction = minutiae.AngleFromRadians(m.Direction.Radians() + math.Pi)
+		out.Minutiae = append(out.Minutiae, m)
+	}
+	return &out
+}
+
+func TestLatentSearchAtAnyRotation(t *testing.T) {
+	s := bench.NewSynth(19)
+	g := NewGallery()
+	var mate *minutiae.Template
+	for r := range 30 {
+		fs := make([]*minutiae.Template, 10)
+		for i := range fs {
+			fs[i] = s.Finger()
+		}
+		if r == 5 {
+			mate = fs[2]
+		}
+		require.NoError(t, g.Add(fmt.Sprintf("TP%02d", r), tenPrint(fs)))
+	}
+	lat := upsideDown(s.Impression(mate))
+	lat.Impression = minutiae.LatentImpression
+
+	// Upside down, the mark is beyond the quarter turn a search accepts
+	// by default.
+	cands, err := g.Identify(context.Background(), single(lat), SearchOptions{K: 1})
+	require.NoError(t, err)
+	if len(cands) > 0 {
+		assert.NotEqual(t, "TP05", cands[0].ID)
+	}
+
+	for _, shortlist := range []float64{0, 0.05} { // any rotation searches exhaustively
+		cands, err = g.Identify(context.Background(), single(lat), SearchOptions{K: 2, LatentAnyRotation: true, Shortlist: shortlist})
+		require.NoError(t, err)
+		require.NotEmpty(t, cands)
+		assert.Equal(t, "TP05", cands[0].ID)
+		v := cands[0].Views[0]
+		assert.True(t, v.Latent)
+		assert.True(t, v.AnyRotation)
+		assert.Equal(t, minutiae.RightMiddle, v.Position, "fs[2] is position 3")
+		lm, err := minutiae.NewMatcher(lat)
+		require.NoError(t, err)
+		lm.SetLatentAnyRotation(true)
+		pm, err := minutiae.Prepare(mate)
+		require.NoError(t, err)
+		assert.Equal(t, lm.CompareLatent(pm, minutiae.LatentProbe), v.Score)
+		// Four turns, four chances: the estimate is four times the
+		// single comparison's rate (times the ten fingers compared).
+		assert.InDelta(t, min(1, 4*10*minutiae.LatentFMRForScore(v.Score)), cands[0].FMR, 1e-12)
+		assert.Less(t, cands[0].FMR, 1.0, "the mate shows evidence")
 	}
 }
 

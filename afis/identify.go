@@ -26,6 +26,14 @@ type SearchOptions struct {
 	// Screening trades a small loss of rank-1 hits for speed; see
 	// docs/performance.md for both, measured.
 	Shortlist float64
+	// LatentAnyRotation makes comparisons with a latent on either side
+	// look for it at any rotation, not only within a quarter turn of
+	// upright (minutiae.Matcher.SetLatentAnyRotation): for marks whose
+	// orientation the examiner cannot tell. Those comparisons cost four
+	// times as much, and their FMR estimates are four times as high. The
+	// screening stage accepts a quarter turn only, so such a search is
+	// exhaustive whatever Shortlist says.
+	LatentAnyRotation bool
 }
 
 // MinShortlist is the fewest records a two-stage search compares in full.
@@ -60,20 +68,28 @@ type ViewMatch struct {
 	// score is minutiae.Matcher.CompareLatent's, read with the latent
 	// calibration.
 	Latent bool `json:"latent,omitempty"`
+	// AnyRotation says that the latent was looked for at any rotation
+	// (SearchOptions.LatentAnyRotation): the score is read with
+	// minutiae.LatentAnyRotationFMRForScore.
+	AnyRotation bool `json:"any_rotation,omitempty"`
 }
 
 // evidenceFloor and latentEvidenceFloor are the scores below which a view
 // adds nothing to a candidate's FMR estimate: the FMR 1 % thresholds of
 // the default and the latent calibration.
 var (
-	evidenceFloor       = minutiae.ThresholdForFMR(0.01)
-	latentEvidenceFloor = minutiae.LatentThresholdForFMR(0.01)
+	evidenceFloor            = minutiae.ThresholdForFMR(0.01)
+	latentEvidenceFloor      = minutiae.LatentThresholdForFMR(0.01)
+	anyRotationEvidenceFloor = minutiae.LatentAnyRotationThresholdForFMR(0.01)
 )
 
 // viewFMR is the calibrated rate of one view's score, and whether the
 // score counts as evidence at all.
 func viewFMR(v ViewMatch) (float64, bool) {
-	if v.Latent {
+	switch {
+	case v.Latent && v.AnyRotation:
+		return minutiae.LatentAnyRotationFMRForScore(v.Score), v.Score >= anyRotationEvidenceFloor
+	case v.Latent:
 		return minutiae.LatentFMRForScore(v.Score), v.Score >= latentEvidenceFloor
 	}
 	return minutiae.FMRForScore(v.Score), v.Score >= evidenceFloor
@@ -196,7 +212,8 @@ func (p *probe) scoreRecord(s *snapshot, r uint32, best []ViewMatch) float64 {
 		}
 		fused += top
 		if best != nil {
-			vm := ViewMatch{Probe: pv, View: at, Score: top, Compared: compared, Latent: latent}
+			vm := ViewMatch{Probe: pv, View: at, Score: top, Compared: compared, Latent: latent,
+				AnyRotation: latent && m.LatentAnyRotation()}
 			if at >= 0 {
 				vm.Position = s.views[first+uint32(at)].pos
 			}
@@ -276,6 +293,9 @@ func (g *Gallery) Identify(ctx context.Context, rec *minutiae.Record, opts Searc
 	if err != nil {
 		return nil, err
 	}
+	for _, m := range p.matchers {
+		m.SetLatentAnyRotation(opts.LatentAnyRotation)
+	}
 	k := opts.K
 	if k <= 0 {
 		k = 10
@@ -299,7 +319,7 @@ func (g *Gallery) Identify(ctx context.Context, rec *minutiae.Record, opts Searc
 			tops[part].Push(r, float32(sc))
 		}
 	}
-	if opts.Shortlist > 0 {
+	if opts.Shortlist > 0 && !opts.LatentAnyRotation {
 		n := max(MinShortlist, int(math.Ceil(opts.Shortlist*float64(opts.Filter.Count(nRec)))))
 		if n < nRec {
 			ids, err := g.shortlist(ctx, s, probes, ranges, threads, opts.Filter, n)

@@ -91,6 +91,9 @@ func matchPoints(t *Template) ([]match.Point, error) {
 type Matcher struct {
 	m    *match.Matcher
 	view match.Template // CompareAt's window into an arena
+	// anyRotation: latent comparisons try every rotation (see
+	// SetLatentAnyRotation).
+	anyRotation bool
 }
 
 // NewMatcher prepares probe for comparisons.
@@ -113,7 +116,7 @@ func (m *Matcher) Clone() *Matcher {
 	if m == nil || m.m == nil {
 		return &Matcher{}
 	}
-	return &Matcher{m: m.m.Clone()}
+	return &Matcher{m: m.m.Clone(), anyRotation: m.anyRotation}
 }
 
 // Compare returns the similarity of the probe and candidate c: 0 when there

@@ -34,8 +34,28 @@ func (m *Matcher) CompareLatent(c *Prepared, side LatentSide) float64 {
 	if m == nil || m.m == nil || c == nil {
 		return 0
 	}
+	if m.anyRotation {
+		return m.m.ComparePartialAnyTurn(&c.t, side.partial())
+	}
 	return m.m.ComparePartial(&c.t, side.partial())
 }
+
+// SetLatentAnyRotation sets whether the matcher's latent comparisons
+// ([Matcher.CompareLatent], [Matcher.CompareLatentAt]) look for the latent
+// at any rotation against the whole print. By default they accept a
+// quarter turn either way, as [Matcher.Compare] does: enough when the
+// examiner has set the latent roughly upright, but a mark lifted from an
+// object can lie at any angle, and its mate is then missed. Any rotation
+// costs four comparisons instead of one and gives chance four times the
+// opportunities: read its scores with [LatentAnyRotationFMRForScore].
+func (m *Matcher) SetLatentAnyRotation(on bool) {
+	if m != nil {
+		m.anyRotation = on
+	}
+}
+
+// LatentAnyRotation reports whether SetLatentAnyRotation is on.
+func (m *Matcher) LatentAnyRotation() bool { return m != nil && m.anyRotation }
 
 // CompareLatentAt is [Matcher.CompareLatent] against template i of v.
 func (m *Matcher) CompareLatentAt(v ArenaView, i uint32, side LatentSide) float64 {
@@ -43,6 +63,9 @@ func (m *Matcher) CompareLatentAt(v ArenaView, i uint32, side LatentSide) float6
 		return 0
 	}
 	v.v.At(i, &m.view)
+	if m.anyRotation {
+		return m.m.ComparePartialAnyTurn(&m.view, side.partial())
+	}
 	return m.m.ComparePartial(&m.view, side.partial())
 }
 
@@ -56,3 +79,18 @@ func LatentThresholdForFMR(fmr float64) float64 {
 // LatentFMRForScore is the false-match rate of a latent decision threshold
 // at score, by the default latent calibration.
 func LatentFMRForScore(score float64) float64 { return DefaultLatentCalibration.FMRForScore(score) }
+
+// LatentAnyRotationFMRForScore is LatentFMRForScore for a matcher with
+// SetLatentAnyRotation on: a bound, the rate of the best of four
+// comparisons, each at the calibrated rate, exceeding score (at most four
+// times LatentFMRForScore; the four are not independent, so the true rate
+// is lower, see docs/matching.md).
+func LatentAnyRotationFMRForScore(score float64) float64 {
+	return min(1, float64(match.Turns)*LatentFMRForScore(score))
+}
+
+// LatentAnyRotationThresholdForFMR is the score at or above which
+// LatentAnyRotationFMRForScore is at most fmr.
+func LatentAnyRotationThresholdForFMR(fmr float64) float64 {
+	return LatentThresholdForFMR(fmr / match.Turns)
+}

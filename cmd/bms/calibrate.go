@@ -121,10 +121,16 @@ func calibrationSource(c *minutiae.Calibration, modality, name string, doc []str
 // printObserved prints, for the target rates from 1 % down to lowest, how
 // many of the impostor scores reach c's threshold.
 func printObserved(w io.Writer, title string, c *minutiae.Calibration, impostors []float64, lowest float64) {
+	printObservedAt(w, title, c.ThresholdForFMR, c.Extrapolated, impostors, lowest)
+}
+
+// printObservedAt is printObserved with the thresholds of threshold; a
+// target FMR for which extrapolated (nil: none) says true is marked.
+func printObservedAt(w io.Writer, title string, threshold func(fmr float64) float64, extrapolated func(fmr float64) bool, impostors []float64, lowest float64) {
 	fmt.Fprintf(w, "%s:\n", title)
 	fmt.Fprintln(w, "  target FMR   threshold   observed FMR   impostors at or above")
 	for target := 1e-2; target >= lowest*0.999; target /= 10 {
-		th := c.ThresholdForFMR(target)
+		th := threshold(target)
 		n := 0
 		for _, s := range impostors {
 			if s >= th {
@@ -132,7 +138,7 @@ func printObserved(w io.Writer, title string, c *minutiae.Calibration, impostors
 			}
 		}
 		note := ""
-		if c.Extrapolated(target) {
+		if extrapolated != nil && extrapolated(target) {
 			note = " (threshold extrapolated)"
 		}
 		fmt.Fprintf(w, "  %-10g   %9.4f   %12.6f   %d of %d%s\n", target, th, float64(n)/float64(max(1, len(impostors))), n, len(impostors), note)

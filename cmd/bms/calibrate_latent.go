@@ -31,11 +31,15 @@ func runCalibrateLatent(args []string, stdout, stderr io.Writer) error {
 	ppi := fs.Float64("ppi", 500, "resolution of the images")
 	seed := fs.Uint64("seed", 1, "seed of the simulated latents")
 	check := fs.String("check", "", "comma-separated real latents (images, extracted as latents, or templates) whose mates are not in DIR")
+	anyRotation := fs.Bool("any-rotation", false, "compare at any rotation (bms identify -any-rotation) and check the FMR bound its estimates use; no table is written")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		return usageError("calibrate latent needs one dataset DIR")
+	}
+	if *anyRotation && *write != "" {
+		return usageError("calibrate latent: -any-rotation checks the bound on the default table; it writes none")
 	}
 	dir := fs.Arg(0)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -74,6 +78,7 @@ func runCalibrateLatent(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return nil // too few usable minutiae: no comparison
 		}
+		m.SetLatentAnyRotation(*anyRotation)
 		for j, p := range prepared {
 			if p != nil && samples[j].Person() != samples[i].Person() {
 				perProbe[i] = append(perProbe[i], m.CompareLatent(p, minutiae.LatentProbe))
@@ -93,6 +98,10 @@ func runCalibrateLatent(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "%s: %d prints, %d simulated latents, %d impostor comparisons (latent against every print of another person)\n",
 		dir, len(samples), latents, len(impostors))
+	if *anyRotation {
+		printObservedAt(stdout, "any rotation, the default latent calibration's bound (4 × its rate) on this data", minutiae.LatentAnyRotationThresholdForFMR, nil, impostors, 1e-4)
+		return nil
+	}
 	printObserved(stdout, "default latent calibration on this data", &minutiae.DefaultLatentCalibration, impostors, 1e-4)
 
 	c, err := minutiae.NewCalibration(impostors, fmt.Sprintf("%s, %d simulated latents (bench.Synth.Partial, seed %d) against every print of another person, %d impostor comparisons",

@@ -39,3 +39,14 @@ func TestCalibrateLatentWritesATable(t *testing.T) {
 	_, _, code = runBMS(t, "calibrate", "latent")
 	assert.Equal(t, 2, code, "no dataset")
 }
+
+func TestCalibrateLatentChecksTheAnyRotationBound(t *testing.T) {
+	dir := shareddata.Require(t, "fingerprint", "fvc2000", "DB1_B")
+	stdout, stderr, code := runBMS(t, "calibrate", "latent", "-layout", "fvc", "-any-rotation", dir)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "any rotation, the default latent calibration's bound")
+	assert.NotContains(t, stdout, "measured on this data:", "no table of its own")
+
+	_, _, code = runBMS(t, "calibrate", "latent", "-layout", "fvc", "-any-rotation", "-write", filepath.Join(t.TempDir(), "x.go"), dir)
+	assert.Equal(t, 2, code, "-any-rotation writes no table")
+}

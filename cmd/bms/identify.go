@@ -305,6 +305,7 @@ func runIdentify(args []string, stdout, stderr io.Writer) error {
 	ppi := fs.Float64("ppi", 0, "image resolution (0: the file's, when it states at least 250 ppi, else 500)")
 	impression := fs.String("impression", "", "impression of the probe image: plain, rolled, latent, palm")
 	roiPath := fs.String("roi", "", "region-of-interest mask of a probe image (an examiner's outline of a latent): same size, non-zero = usable")
+	anyRotation := fs.Bool("any-rotation", false, "look for a latent (probe or stored) at any rotation, not only within a quarter turn of upright; four times the work, four times the FMR estimate")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -351,7 +352,7 @@ func runIdentify(args []string, stdout, stderr io.Writer) error {
 	if g.Len() == 0 {
 		return errors.New("the gallery is empty")
 	}
-	cands, err := g.Identify(context.Background(), probe, afis.SearchOptions{K: *k, Threads: *threads, Shortlist: *shortlist})
+	cands, err := g.Identify(context.Background(), probe, afis.SearchOptions{K: *k, Threads: *threads, Shortlist: *shortlist, LatentAnyRotation: *anyRotation})
 	if err != nil {
 		return err
 	}

@@ -59,8 +59,12 @@ type Matcher struct {
 	geo        pairGeometry
 	consistent []uint16
 	counts     [2][256]uint16
-	row        rowArgs  // the probe cylinder being scanned, laid out for the kernels
-	keys       []uint64 // kernel output: per candidate of a run, its pair key (0: too few common cells)
+	// turn is added to a probe minutia's direction before local matching
+	// looks for candidates within maxDirDiff of it: 0 but in
+	// ComparePartialAnyTurn.
+	turn uint16
+	row  rowArgs  // the probe cylinder being scanned, laid out for the kernels
+	keys []uint64 // kernel output: per candidate of a run, its pair key (0: too few common cells)
 	// dirIdx[b] is the first candidate minutia whose direction is at
 	// least b<<dirShift: dirSearch's starting point.
 	dirIdx [1 << (16 - dirShift)]uint16
@@ -184,6 +188,28 @@ func (m *Matcher) ComparePartial(c *Template, partial Partial) float64 {
 	return r.PartialScore
 }
 
+// Turns is how many rotations ComparePartialAnyTurn tries, a quarter turn
+// apart: each accepts up to a quarter turn either side, so every rotation
+// is within an eighth of a turn of one of them.
+const Turns = 4
+
+// ComparePartialAnyTurn is ComparePartial for a latent whose rotation
+// against the whole print is unknown, not only within the quarter turn
+// either side that Compare accepts: the best of ComparePartial with the
+// probe's directions turned by 0, ¼, ½ and ¾ of a turn before local
+// matching (the alignment then follows the pairs, so the rotation found
+// is the true one). It costs Turns comparisons, and a score has Turns
+// chances to be high by chance.
+func (m *Matcher) ComparePartialAnyTurn(c *Template, partial Partial) float64 {
+	best := 0.0
+	for k := range Turns {
+		m.turn = uint16(k * (1 << 16) / Turns)
+		best = max(best, m.ComparePartial(c, partial))
+	}
+	m.turn = 0
+	return best
+}
+
 // partialScore is ComparePartial's normalisation of the evidence: n is
 // the latent's size, overlap the other side's minutiae inside it.
 func partialScore(evidence float64, n, overlap int) float64 {
@@ -270,7 +296,7 @@ func (m *Matcher) localPairs(c *Template) []uint64 {
 			continue
 		}
 		m.row.set(a.cylinder(i), ma)
-		lo, hi := a.Dir[i]-maxDirDiff, a.Dir[i]+maxDirDiff
+		lo, hi := a.Dir[i]+m.turn-maxDirDiff, a.Dir[i]+m.turn+maxDirDiff
 		from, to := m.dirSearch(c.Dir, lo), m.dirSearch(c.Dir, hi+1)
 		if hi == 0xffff {
 			to = nB

@@ -114,3 +114,34 @@ func TestPartialScore(t *testing.T) {
 		assert.InDelta(t, tc.want, partialScore(tc.evidence, tc.n, tc.overlap), 1e-12, tc.explanation)
 	}
 }
+
+func TestComparePartialAnyTurnFindsALatentAtAnyRotation(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 1862))
+	rolled := spacedPoints(rng, 230, 750, 750)
+	var mate Template
+	Build(&mate, rolled)
+	// Unrelated prints of plain size: the chance level of the latent's
+	// scores.
+	chance := 0.0
+	for range 50 {
+		var other Template
+		Build(&other, spacedPoints(rng, 25+rng.IntN(60), 300, 400))
+		m := NewMatcher(latentOf(rand.New(rand.NewPCG(5, 5)), rolled, 380, -360, 130, 0))
+		chance = max(chance, m.ComparePartialAnyTurn(&other, ProbePartial))
+	}
+	for deg := 0; deg < 360; deg += 30 {
+		// The same latent at each rotation.
+		latent := latentOf(rand.New(rand.NewPCG(5, 5)), rolled, 380, -360, 130, float64(deg)*math.Pi/180)
+		m := NewMatcher(latent)
+		within := m.ComparePartial(&mate, ProbePartial)
+		anyTurn := m.ComparePartialAnyTurn(&mate, ProbePartial)
+		assert.GreaterOrEqual(t, anyTurn, within, "%d°: the best of the turns includes no turn", deg)
+		assert.Greater(t, anyTurn, chance, "%d°: the mate stands above unrelated prints", deg)
+		// A latent turned past a quarter turn shows no more than chance
+		// evidence within the quarter turn.
+		if deg > 90 && deg < 270 {
+			assert.Less(t, within, chance, "%d°: within a quarter turn %.3f, any turn %.3f", deg, within, anyTurn)
+		}
+		assert.Equal(t, within, m.ComparePartial(&mate, ProbePartial), "%d°: the turn is reset", deg)
+	}
+}
