@@ -114,20 +114,28 @@ func TestTenPrintSearchReturnsTheRecord(t *testing.T) {
 	assert.Less(t, cands[0].FMR, 1e-20)
 }
 
-func TestLatentSearchIgnoresPositions(t *testing.T) {
-	s := bench.NewSynth(14)
+// tenPrintGallery enrols records ten-prints of synthetic fingers from s,
+// TP00, TP01, …, and returns finger finger of record mateRecord.
+func tenPrintGallery(t *testing.T, s *bench.Synth, records, mateRecord, finger int) (*Gallery, *minutiae.Template) {
+	t.Helper()
 	g := NewGallery()
 	var mate *minutiae.Template
-	for r := range 30 {
+	for r := range records {
 		fs := make([]*minutiae.Template, 10)
 		for i := range fs {
 			fs[i] = s.Finger()
 		}
-		if r == 5 {
-			mate = fs[7]
+		if r == mateRecord {
+			mate = fs[finger]
 		}
 		require.NoError(t, g.Add(fmt.Sprintf("TP%02d", r), tenPrint(fs)))
 	}
+	return g, mate
+}
+
+func TestLatentSearchIgnoresPositions(t *testing.T) {
+	s := bench.NewSynth(14)
+	g, mate := tenPrintGallery(t, s, 30, 5, 7)
 	lat := s.Impression(mate)
 	lat.Impression = minutiae.LatentImpression
 	lat.Position = minutiae.RightThumb // a wrong guess must not matter for a latent
@@ -169,18 +177,7 @@ func upsideDown(t *minutiae.Template) *minutiae.Template {
 
 func TestLatentSearchAtAnyRotation(t *testing.T) {
 	s := bench.NewSynth(19)
-	g := NewGallery()
-	var mate *minutiae.Template
-	for r := range 30 {
-		fs := make([]*minutiae.Template, 10)
-		for i := range fs {
-			fs[i] = s.Finger()
-		}
-		if r == 5 {
-			mate = fs[2]
-		}
-		require.NoError(t, g.Add(fmt.Sprintf("TP%02d", r), tenPrint(fs)))
-	}
+	g, mate := tenPrintGallery(t, s, 30, 5, 2)
 	lat := upsideDown(s.Impression(mate))
 	lat.Impression = minutiae.LatentImpression
 
