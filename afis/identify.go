@@ -74,9 +74,10 @@ type ViewMatch struct {
 	AnyRotation bool `json:"any_rotation,omitempty"`
 }
 
-// evidenceFloor and latentEvidenceFloor are the scores below which a view
-// adds nothing to a candidate's FMR estimate: the FMR 1 % thresholds of
-// the default and the latent calibration.
+// evidenceFloor, latentEvidenceFloor and anyRotationEvidenceFloor are the
+// scores below which a view adds nothing to a candidate's FMR estimate:
+// the FMR 1 % thresholds of the default calibration, the latent one, and
+// the latent one's bound for any rotation.
 var (
 	evidenceFloor            = minutiae.ThresholdForFMR(0.01)
 	latentEvidenceFloor      = minutiae.LatentThresholdForFMR(0.01)

@@ -34,10 +34,16 @@ func (m *Matcher) CompareLatent(c *Prepared, side LatentSide) float64 {
 	if m == nil || m.m == nil || c == nil {
 		return 0
 	}
+	return m.comparePartial(&c.t, side)
+}
+
+// comparePartial is the latent comparison with c, at any rotation when
+// SetLatentAnyRotation is on.
+func (m *Matcher) comparePartial(c *match.Template, side LatentSide) float64 {
 	if m.anyRotation {
-		return m.m.ComparePartialAnyTurn(&c.t, side.partial())
+		return m.m.ComparePartialAnyTurn(c, side.partial())
 	}
-	return m.m.ComparePartial(&c.t, side.partial())
+	return m.m.ComparePartial(c, side.partial())
 }
 
 // SetLatentAnyRotation sets whether the matcher's latent comparisons
@@ -63,10 +69,7 @@ func (m *Matcher) CompareLatentAt(v ArenaView, i uint32, side LatentSide) float6
 		return 0
 	}
 	v.v.At(i, &m.view)
-	if m.anyRotation {
-		return m.m.ComparePartialAnyTurn(&m.view, side.partial())
-	}
-	return m.m.ComparePartial(&m.view, side.partial())
+	return m.comparePartial(&m.view, side)
 }
 
 // LatentThresholdForFMR is the latent score ([Matcher.CompareLatent]) at or
