@@ -24,15 +24,19 @@ type SearchOptions struct {
 	// only the best Shortlist fraction of the searched records, and at
 	// least MinShortlist, are compared in full. 0 searches exhaustively.
 	// Screening trades a small loss of rank-1 hits for speed; see
-	// docs/performance.md for both, measured.
+	// docs/performance.md for both, measured. The screen compares
+	// minutiae whose directions agree within an eighth of a turn
+	// (internal/match.ScreenWindow): it keeps mates turned by up to about 30°
+	// against the gallery print; search a print of unknown orientation
+	// exhaustively.
 	Shortlist float64
 	// LatentAnyRotation makes comparisons with a latent on either side
 	// look for it at any rotation, not only within a quarter turn of
 	// upright (minutiae.Matcher.SetLatentAnyRotation): for marks whose
 	// orientation the examiner cannot tell. Those comparisons cost four
 	// times as much, and their FMR estimates are four times as high. The
-	// screening stage accepts a quarter turn only, so such a search is
-	// exhaustive whatever Shortlist says.
+	// screening stage compares directions within an eighth of a turn
+	// only, so such a search is exhaustive whatever Shortlist says.
 	LatentAnyRotation bool
 }
 

@@ -10,14 +10,25 @@ import (
 // area (farthest-point sampling from the most central valid minutia), so
 // that whatever part of the finger a probe overlaps holds some of them.
 // The screening score is, for each slot, the best Dice similarity
-// 2·|a∧b| / (|a|+|b|) with a direction-compatible probe cylinder, and then
-// the sum of the screenTop best slots. It has no geometry and no validity
-// masks: it only has to keep the mate in a short list that the full
-// comparison then ranks (docs/matching.md, "Screening", has the
-// measurements that chose K = 16, Dice and the top 8).
+// 2·|a∧b| / (|a|+|b|) with a probe cylinder whose direction is within
+// ScreenWindow of the slot's, and then the sum of the screenTop best
+// slots. It has no geometry and no validity masks: it only has to keep the
+// mate in a short list that the full comparison then ranks
+// (docs/matching.md, "Screening", has the measurements that chose K = 16,
+// Dice, the top 8 and the window).
 const (
 	ScreenSlots = 16
 	screenTop   = 8
+	// ScreenWindow is the largest direction difference, in Angle units
+	// (1/65536 of a turn), between a slot and a probe cylinder that the
+	// screening compares: an eighth of a turn. Cylinders are drawn in
+	// their minutia's frame, so their similarity says nothing of the
+	// rotation between the prints; the window is what makes the screen
+	// prefer candidates whose minutiae point the way the probe's do. It
+	// is half the full comparison's (a quarter turn): screening keeps
+	// mates rotated by up to about 30° (docs/matching.md), and a print
+	// of unknown orientation is searched exhaustively.
+	ScreenWindow = 1 << 13
 	// screenMetaWord is the index, after the Words cell words, of the
 	// word holding each slot's count<<16 | direction.
 	screenMetaWord = Words
@@ -119,8 +130,8 @@ func screenRows(rows []uint64, t *Template) []uint64 {
 
 // screenBest is the screening kernel. For each slot s of sig (a signature
 // of ScreenWords words) it finds, over the probe rows (screenRowWords words
-// each) whose direction differs from the slot's by at most a quarter turn
-// (uint16(slotDir − rowDir + 1<<14) ≤ 1<<15), the largest Dice fraction
+// each) whose direction differs from the slot's by at most ScreenWindow
+// (uint16(slotDir − rowDir + ScreenWindow) ≤ 2·ScreenWindow), the largest Dice fraction
 // and/den, and = Σ_k popcount(slot_k ∧ row_k), den = slotCount + rowCount.
 // It starts from 0/1 and replaces the best only when and·bestDen >
 // bestAnd·den (exact integers, so the first of equal fractions stays), and
@@ -138,7 +149,7 @@ func screenBestGo(sig []uint64, rows []uint64, out *[ScreenSlots]uint64) {
 		for r := 0; r+screenRowWords <= len(rows); r += screenRowWords {
 			row := rows[r : r+screenRowWords]
 			rowMeta := row[screenMetaWord]
-			if uint16(slotDir-uint16(rowMeta)+1<<14) > 1<<15 {
+			if uint16(slotDir-uint16(rowMeta)+ScreenWindow) > 2*ScreenWindow {
 				continue
 			}
 			and := uint64(0)

@@ -9,13 +9,13 @@
 // 16-bit fields of a dword lane. For a row of meta word m = count<<16|dir,
 // rol16(m) = dir<<16|count; each slot keeps
 //
-//	P = ((slotDir − 2^14) mod 2^16)<<16 − slotCount  (mod 2^32)
+//	P = ((slotDir − W) mod 2^16)<<16 − slotCount  (mod 2^32)
 //
-// so that one subtraction D = rol16(m) − P gives t<<16 + den, with
-// t = (dir − slotDir + 2^14) mod 2^16 and den = slotCount + count < 2^15
-// (no carry across the fields). The quarter-turn window is symmetric, so
-// the row is direction-compatible exactly when t ≤ 2^15, that is when
-// D < 0x80010000 unsigned. The comparison and·bestDen > bestAnd·den takes
+// with W = ScreenWindow = 2^13, so that one subtraction D = rol16(m) − P
+// gives t<<16 + den, with t = (dir − slotDir + W) mod 2^16 and
+// den = slotCount + count < 2^15 (no carry across the fields). The window
+// is symmetric, so the row is direction-compatible exactly when t ≤ 2W,
+// that is when D < (2W+1)<<16 = 0x40010000 unsigned. The comparison and·bestDen > bestAnd·den takes
 // two VPMADDWD: and, bestAnd (≤ 384) and den, bestDen (< 2^15) are
 // nonnegative signed words whose high word is 0 in one of the factors,
 // and the products are below 2^24. bestDen is kept as the whole D (the
@@ -61,8 +61,8 @@ GLOBL screenIdx<>(SB), RODATA|NOPTR, $256
 // Dwords: 2^14, the AVX-512 compatibility bound 0x80010000, 1, the low
 // word mask (also the AVX2 bound, see there), the sign bit; then the qword
 // mask of the meta bits that must be 0 (every meta word below 2^30).
-DATA screenConst<>+0(SB)/4, $0x4000
-DATA screenConst<>+4(SB)/4, $0x80010000
+DATA screenConst<>+0(SB)/4, $0x2000
+DATA screenConst<>+4(SB)/4, $0x40010000
 DATA screenConst<>+8(SB)/4, $1
 DATA screenConst<>+12(SB)/4, $0xffff
 DATA screenConst<>+16(SB)/4, $0x80000000
@@ -204,11 +204,12 @@ DATA screenNibbles<>+80(SB)/8, $0x0504070601000302
 DATA screenNibbles<>+88(SB)/8, $0x0d0c0f0e09080b0a
 GLOBL screenNibbles<>(SB), RODATA|NOPTR, $96
 
-// The AVX2 compatibility bound, 0xffff in each dword (see there).
-DATA screenBound2<>+0(SB)/8, $0x0000ffff0000ffff
-DATA screenBound2<>+8(SB)/8, $0x0000ffff0000ffff
-DATA screenBound2<>+16(SB)/8, $0x0000ffff0000ffff
-DATA screenBound2<>+24(SB)/8, $0x0000ffff0000ffff
+// The AVX2 compatibility bound, 0x4000ffff − 2^31 = 0xc000ffff (signed)
+// in each dword (see there).
+DATA screenBound2<>+0(SB)/8, $0xc000ffffc000ffff
+DATA screenBound2<>+8(SB)/8, $0xc000ffffc000ffff
+DATA screenBound2<>+16(SB)/8, $0xc000ffffc000ffff
+DATA screenBound2<>+24(SB)/8, $0xc000ffffc000ffff
 GLOBL screenBound2<>(SB), RODATA|NOPTR, $32
 
 // func screenBestAVX2(sig *uint64, rows *uint64, n int, out *[ScreenSlots]uint64) bool
@@ -218,8 +219,9 @@ GLOBL screenBound2<>(SB), RODATA|NOPTR, $32
 // (at most 48 a byte) and then by VPSADBW; and two pairs of groups of 8
 // dword lanes for the rest, the pair (g, g+1) holding slot 4g+i in dword
 // 2i and slot 4g+4+i in dword 2i+1. Without an unsigned dword comparison,
-// each pair's P has its sign bit flipped, so that D' = D ^ 2^31 and the
-// row is incompatible exactly when D' > 0xffff (signed).
+// each pair's P has its sign bit flipped, so that D' = D ^ 2^31, that is
+// D − 2^31 as a signed dword, and the row is incompatible exactly when
+// D' > 0x4000ffff − 2^31 (signed).
 //
 // The frame holds the signature's high nibbles, (word>>4) & 0x0f0f…, at
 // the same offsets as the words in sig (768 bytes), then P of the two
@@ -390,7 +392,7 @@ avx2row:
 	TESTQ R11, R10
 	JNZ   avx2outofrange
 
-	VMOVDQU screenBound2<>(SB), Y14 // the low word of each dword
+	VPBROADCASTD screenConst<>+12(SB), Y14 // the low word of each dword
 	AVX2OUT(Y8, Y9, 0)
 	AVX2OUT(Y10, Y11, 64)
 	MOVB    $1, ret+32(FP)

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"math"
 	"math/bits"
 	"math/rand/v2"
 	"slices"
@@ -22,7 +23,7 @@ func screenRef(sig, rows []uint64, lastWins bool) (out [ScreenSlots]uint64) {
 		for r := 0; r+screenRowWords <= len(rows); r += screenRowWords {
 			rowMeta := rows[r+screenMetaWord]
 			diff := (int(meta&0xffff) - int(rowMeta&0xffff) + 1<<16) % (1 << 16)
-			if diff > 1<<14 && diff < 1<<16-1<<14 {
+			if diff > ScreenWindow && diff < 1<<16-ScreenWindow {
 				continue
 			}
 			var and uint64
@@ -54,11 +55,13 @@ const (
 
 // screenDirEdges are directions at the wrap-arounds and at the window's
 // edges from 0.
-var screenDirEdges = []uint16{0, 1, 1<<14 - 1, 1 << 14, 1<<14 + 1, 1<<15 - 1, 1 << 15, 1<<15 + 1,
-	0xbfff, 0xc000, 0xc001, 0xfffe, 0xffff}
+var screenDirEdges = []uint16{0, 1, ScreenWindow - 1, ScreenWindow, ScreenWindow + 1, 2 * ScreenWindow,
+	1<<14 - 1, 1 << 14, 1<<14 + 1, 1<<15 - 1, 1 << 15, 1<<15 + 1,
+	0xbfff, 0xc000, 0xc001, 1<<16 - ScreenWindow - 1, 1<<16 - ScreenWindow, 1<<16 - ScreenWindow + 1, 0xfffe, 0xffff}
 
 // screenDeltas are row minus slot directions at the window's edges.
-var screenDeltas = []int{0, 1, -1, 1<<14 - 1, 1 << 14, 1<<14 + 1, -(1<<14 - 1), -(1 << 14), -(1<<14 + 1), 1 << 15}
+var screenDeltas = []int{0, 1, -1, ScreenWindow - 1, ScreenWindow, ScreenWindow + 1,
+	-(ScreenWindow - 1), -ScreenWindow, -(ScreenWindow + 1), 1 << 14, -(1 << 14), 1 << 15}
 
 // screenGen makes screening inputs.
 type screenGen struct {
@@ -303,7 +306,7 @@ func TestScreenKernelsAgree(t *testing.T) {
 				}
 				for s := range ScreenSlots {
 					for r := 0; r+screenRowWords <= len(rows); r += screenRowWords {
-						if uint16(uint16(sig[screenMetaWord*ScreenSlots+s])-uint16(rows[r+screenMetaWord])+1<<14) <= 1<<15 {
+						if uint16(uint16(sig[screenMetaWord*ScreenSlots+s])-uint16(rows[r+screenMetaWord])+ScreenWindow) <= 2*ScreenWindow {
 							compatible++
 						} else {
 							incompatible++
@@ -386,19 +389,22 @@ func TestScreenBestByHand(t *testing.T) {
 	screenSig(sig, 1, [Words]uint64{5: 0xff00}, 8, 0xc000)
 	// Slots 2-15 are empty.
 	var rows []uint64
-	// Slot 0: 0x1000 - 0x5000 is a quarter turn back, compatible: 2/(4+6).
-	// Slot 1: 0xc000 - 0x5000 = 0x7000, beyond a quarter turn.
-	rows = screenRow(rows, [Words]uint64{0b0011, 5: 0xf000}, 6, 0x5000)
+	// Slot 0: 0x1000 - 0x3000 is an eighth turn back (ScreenWindow),
+	// compatible: 2/(4+6). Slot 1: 0xc000 - 0x3000 = 0x9000, beyond.
+	rows = screenRow(rows, [Words]uint64{0b0011, 5: 0xf000}, 6, 0x3000)
 	// Slot 0: 1/(4+3), worse (the count need not be the words'). Slot 1:
 	// 0xb000 apart.
 	rows = screenRow(rows, [Words]uint64{0b0001}, 3, 0x1000)
-	// Slot 0: 0x9000 apart. Slot 1: exactly a quarter turn ahead: 8/(8+12).
-	rows = screenRow(rows, [Words]uint64{5: 0xff0f}, 12, 0x8000)
-	// Slot 0: 0x1001 apart (across 0), and 0. Slot 1: 0x3fff apart (across
-	// 0): 4/(8+4), worse.
-	rows = screenRow(rows, [Words]uint64{5: 0x0f00}, 4, 0xffff)
-	// Slot 0: 4/8 would be the best, but 0x4001 apart.
-	rows = screenRow(rows, [Words]uint64{0b1111}, 4, 0x5001)
+	// Slot 0: 0x3000 apart. Slot 1: exactly an eighth turn ahead:
+	// 8/(8+12).
+	rows = screenRow(rows, [Words]uint64{5: 0xff0f}, 12, 0xe000)
+	// Slot 0: 0x1fff apart (across 0), and 0. Slot 1: 0x3001 apart.
+	rows = screenRow(rows, [Words]uint64{5: 0x0f00}, 4, 0xf001)
+	// Slot 0: 0x3001 apart. Slot 1: 0x1fff apart the other way: 4/(8+4),
+	// worse.
+	rows = screenRow(rows, [Words]uint64{5: 0x0f00}, 4, 0xdfff)
+	// Slot 0: 4/8 would be the best, but 0x2001 apart.
+	rows = screenRow(rows, [Words]uint64{0b1111}, 4, 0x3001)
 	// Slot 1: 4/(8+2) equals 8/20: the first stays.
 	rows = screenRow(rows, [Words]uint64{5: 0xf000}, 2, 0xc000)
 	want := [ScreenSlots]uint64{2<<32 | 10, 8<<32 | 20}
@@ -407,8 +413,8 @@ func TestScreenBestByHand(t *testing.T) {
 	}
 	// The row of 4/10 first: it stays.
 	swapped := slices.Clone(rows)
-	copy(swapped[2*screenRowWords:], rows[5*screenRowWords:])
-	copy(swapped[5*screenRowWords:], rows[2*screenRowWords:3*screenRowWords])
+	copy(swapped[2*screenRowWords:], rows[6*screenRowWords:])
+	copy(swapped[6*screenRowWords:], rows[2*screenRowWords:3*screenRowWords])
 	wantSwapped := want
 	wantSwapped[1] = 4<<32 | 10
 	var none [ScreenSlots]uint64
@@ -432,7 +438,11 @@ func TestScreenBestByHand(t *testing.T) {
 		for s := range ScreenSlots {
 			screenSig(full, s, ones, 64*Words, uint16(s)<<12)
 		}
-		fullRows := screenRow(screenRow(nil, ones, 64*Words, 0), ones, 64*Words, 0x8000)
+		// A row every quarter turn: every slot has one within its window.
+		var fullRows []uint64
+		for dir := 0; dir < 1<<16; dir += 1 << 14 {
+			fullRows = screenRow(fullRows, ones, 64*Words, uint16(dir))
+		}
 		k.fn(full, fullRows, &got)
 		for s := range ScreenSlots {
 			assert.Equal(t, uint64(64*Words)<<32|2*64*Words, got[s], "%s full, slot %d", k.name, s)
@@ -544,5 +554,43 @@ func TestScreenScoreSumsTheBestEight(t *testing.T) {
 			want += v
 		}
 		assert.InDelta(t, want, float64(screenScore(&best)), 1e-5)
+	}
+}
+
+// TestScreenWindowKeepsTurnedMatesWithinAnEighthTurn screens a print
+// turned by growing angles (directions with a little noise) against
+// itself: while the turn and the noise stay within ScreenWindow (45°), it
+// stands far above 200 unrelated prints; turned past the window, its own
+// cylinders are never compared, and it falls below the best of them. (On
+// real prints, whose directions are noisier, screening keeps mates turned
+// by up to about 30°: docs/matching.md.)
+func TestScreenWindowKeepsTurnedMatesWithinAnEighthTurn(t *testing.T) {
+	rng := rand.New(rand.NewPCG(30, 45))
+	pts := spacedPoints(rng, 40, 300, 400)
+	var mate Template
+	Build(&mate, pts)
+	others := make([]Template, 200)
+	for i := range others {
+		Build(&others[i], spacedPoints(rng, 25+rng.IntN(30), 300, 400))
+	}
+	for _, deg := range []float64{0, 10, 20, 30, 40, -40, 60, -60, 90} {
+		sn, cs := math.Sincos(deg * math.Pi / 180)
+		noise := rand.New(rand.NewPCG(7, 7))
+		turned := make([]Point, len(pts))
+		for i, p := range pts {
+			turned[i] = Point{X: cs*p.X - sn*p.Y, Y: sn*p.X + cs*p.Y,
+				Dir: p.Dir + uint16(int(math.Round(deg*65536/360))+noise.IntN(1001)-500)}
+		}
+		m := NewMatcher(turned)
+		chance := float32(0)
+		for i := range others {
+			chance = max(chance, m.Screen(&others[i]))
+		}
+		self := m.Screen(&mate)
+		if math.Abs(deg) <= 40 {
+			assert.Greater(t, self, 2*chance, "%v°: unrelated prints reach %.3f", deg, chance)
+		} else {
+			assert.Less(t, self, chance, "%v°: unrelated prints reach %.3f", deg, chance)
+		}
 	}
 }
