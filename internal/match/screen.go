@@ -27,7 +27,9 @@ const (
 	// prefer candidates whose minutiae point the way the probe's do. It
 	// is half the full comparison's (a quarter turn): screening keeps
 	// mates rotated by up to about 30° (docs/matching.md), and a print
-	// of unknown orientation is searched exhaustively.
+	// of unknown orientation is searched exhaustively. screen_amd64.s
+	// holds it in its constants too; the kernel tests, which check every
+	// kernel against this value at the window's edges, fail if they part.
 	ScreenWindow = 1 << 13
 	// screenMetaWord is the index, after the Words cell words, of the
 	// word holding each slot's count<<16 | direction.
