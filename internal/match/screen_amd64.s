@@ -15,11 +15,12 @@
 // gives t<<16 + den, with t = (dir − slotDir + W) mod 2^16 and
 // den = slotCount + count < 2^15 (no carry across the fields). The window
 // is symmetric, so the row is direction-compatible exactly when t ≤ 2W,
-// that is when D < (2W+1)<<16 = 0x40010000 unsigned. The comparison and·bestDen > bestAnd·den takes
-// two VPMADDWD: and, bestAnd (≤ 384) and den, bestDen (< 2^15) are
-// nonnegative signed words whose high word is 0 in one of the factors,
-// and the products are below 2^24. bestDen is kept as the whole D (the
-// high word is never multiplied) and masked at the end.
+// that is when D < (2W+1)<<16 = 0x40010000 unsigned. The comparison
+// and·bestDen > bestAnd·den takes two VPMADDWD: and, bestAnd (≤ 384) and
+// den, bestDen (< 2^15) are nonnegative signed words whose high word is 0
+// in one of the factors, and the products are below 2^24. bestDen is kept
+// as the whole D (the high word is never multiplied) and masked at the
+// end.
 
 // Dword indices for VPERMT2D/VPERMI2D: the low dwords of 16 qwords, the
 // high dwords, and the interleaving of two 16-dword vectors into 8 qwords
