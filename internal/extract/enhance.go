@@ -125,67 +125,102 @@ func (e *Extractor) binarise() {
 // specks inside a ridge (pores, and the broken thin valleys of wet prints)
 // would thin into loops read as two bifurcations, and ridge specks into
 // short ridges read as two endings. Valleys are 4-connected and ridges
-// 8-connected, the pairing that keeps the two complementary.
+// 8-connected, the pairing that keeps the two complementary. A component
+// touching the image's edge may continue outside it and is kept.
+//
+// The components are found on runs of equal pixels, not pixel by pixel:
+// a run joins the runs of the row above that it touches (overlapping for
+// valleys, overlapping or diagonal for ridges) in a union-find over runs.
+// A 300×300 print has about 15,000 runs against 90,000 pixels, and a
+// flood fill spent most of its time crossing the background and the long
+// ridges that are never filled.
 func (e *Extractor) fillSpecks(holeMax, dotMax int) {
 	sw := e.w + 2
 	s := e.skel
-	if cap(e.lab) < len(s) {
-		e.lab = make([]int32, len(s))
-	}
-	seen := e.lab[:len(s)]
-	clear(seen)
-	// The one-pixel frame is outside the image: a component touching it is
-	// open, never a speck. Marking it 2 spares a bounds test per step.
-	for x := range sw {
-		seen[x], seen[(e.h+1)*sw+x] = 2, 2
-	}
-	for y := range e.h + 2 {
-		seen[y*sw], seen[y*sw+sw-1] = 2, 2
-	}
-	stack := e.work[:0]
-	comp := e.queue[:0]
-	n4 := [4]int{-sw, 1, sw, -1}
-	n8 := [8]int{-sw, -sw + 1, 1, sw + 1, sw, sw - 1, -1, -sw - 1}
+	runs := e.specRuns[:0]
+	rowStart := grow(e.specRows, e.h+2)
+	// Row y's runs are runs[rowStart[y]:rowStart[y+1]].
 	for y := 1; y <= e.h; y++ {
-		for x := 1; x <= e.w; x++ {
-			start := y*sw + x
-			if seen[start] != 0 {
-				continue
+		rowStart[y] = int32(len(runs))
+		row := s[y*sw+1 : y*sw+1+e.w]
+		for x0 := 0; x0 < len(row); {
+			v := row[x0]
+			x1 := x0 + 1
+			for x1 < len(row) && row[x1] == v {
+				x1++
 			}
-			v := s[start]
-			limit := holeMax
-			nb := n4[:]
-			if v != 0 {
-				limit, nb = dotMax, n8[:]
+			r := specRun{x0: int32(x0), x1: int32(x1), v: v, parent: int32(len(runs)), size: int32(x1 - x0)}
+			r.open = y == 1 || y == e.h || x0 == 0 || x1 == len(row)
+			runs = append(runs, r)
+			x0 = x1
+		}
+	}
+	rowStart[e.h+1] = int32(len(runs))
+	// Join each row's runs with those of the row above.
+	for y := 2; y <= e.h; y++ {
+		up, upEnd := rowStart[y-1], rowStart[y]
+		for i := rowStart[y]; i < rowStart[y+1]; i++ {
+			r := &runs[i]
+			// Ridges also touch diagonally: widen by one pixel each side.
+			var reach int32
+			if r.v != 0 {
+				reach = 1
 			}
-			seen[start] = 1
-			stack = append(stack[:0], int32(start))
-			comp = comp[:0]
-			big := false
-			for len(stack) > 0 {
-				i := int(stack[len(stack)-1])
-				stack = stack[:len(stack)-1]
-				if !big {
-					comp = append(comp, int32(i))
-					big = len(comp) > limit
-				}
-				for _, d := range nb {
-					t := i + d
-					switch {
-					case seen[t] == 2:
-						big = true
-					case seen[t] == 0 && s[t] == v:
-						seen[t] = 1
-						stack = append(stack, int32(t))
-					}
-				}
+			for up < upEnd && runs[up].x1+reach <= r.x0 {
+				up++
 			}
-			if !big {
-				for _, i := range comp {
-					s[i] = 1 - v
+			for j := up; j < upEnd && runs[j].x0 < r.x1+reach; j++ {
+				if runs[j].v == r.v {
+					unionRuns(runs, i, j)
 				}
 			}
 		}
 	}
-	e.work, e.queue = stack, comp
+	for y := 1; y <= e.h; y++ {
+		row := s[y*sw+1 : y*sw+1+e.w]
+		for i := rowStart[y]; i < rowStart[y+1]; i++ {
+			r := &runs[i]
+			root := &runs[findRun(runs, i)]
+			limit := holeMax
+			if r.v != 0 {
+				limit = dotMax
+			}
+			if root.open || int(root.size) > limit {
+				continue
+			}
+			for x := r.x0; x < r.x1; x++ {
+				row[x] = 1 - r.v
+			}
+		}
+	}
+	e.specRuns, e.specRows = runs, rowStart
+}
+
+// specRun is a run of equal pixels of one row, a node of fillSpecks'
+// union-find; size and open are the component's, kept at its root.
+type specRun struct {
+	x0, x1, parent, size int32
+	v                    uint8
+	open                 bool
+}
+
+func findRun(runs []specRun, i int32) int32 {
+	for runs[i].parent != i {
+		runs[i].parent = runs[runs[i].parent].parent // path halving
+		i = runs[i].parent
+	}
+	return i
+}
+
+func unionRuns(runs []specRun, a, b int32) {
+	a, b = findRun(runs, a), findRun(runs, b)
+	if a == b {
+		return
+	}
+	if runs[a].size < runs[b].size {
+		a, b = b, a
+	}
+	runs[b].parent = a
+	runs[a].size += runs[b].size
+	runs[a].open = runs[a].open || runs[b].open
 }

@@ -130,6 +130,8 @@ type Extractor struct {
 	queue          []int32
 	skel           []uint8 // (w+2)×(h+2), 1 = ridge
 	lab            []int32
+	specRuns       []specRun
+	specRows       []int32
 	work           []int32
 	cands          []cand
 	kernAlong      [nOrient][]int32
