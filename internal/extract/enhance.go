@@ -20,7 +20,9 @@ func (e *Extractor) enhance() {
 	}
 	// Pass 1, along the ridge, over the image plus the reach of pass 2 so
 	// that pass 2 reads smoothed values everywhere. Runs of sub pixels
-	// share one kernel.
+	// share one kernel; whole runs go to the vector kernels four at a
+	// time (convolve.go), the runs beyond the image's edges one by one.
+	batch := convBatch{lo: e.kernLo, hi: e.kernHi}
 	for y := -acrossReach; y < h+acrossReach; y++ {
 		cy := min(max(y, 0), h-1)
 		by := cy / blk
@@ -41,10 +43,15 @@ func (e *Extractor) enhance() {
 				continue
 			}
 			off := e.kernAlong[e.soidx[srow+cx/sub]]
-			convolveRun(sm, img, row+x0+pad, row+x1+pad, off, wa[:len(off)])
+			if x1-x0 == sub {
+				batch.add(sm, img, row+x0+pad, off, wa[:len(off)])
+			} else {
+				convolveRun(sm, img, row+x0+pad, row+x1+pad, off, wa[:len(off)])
+			}
 			x0 = x1
 		}
 	}
+	batch.flush(sm, img)
 	// Pass 2, across the ridge, only inside the mask.
 	for y := range h {
 		by := y / blk
@@ -58,38 +65,15 @@ func (e *Extractor) enhance() {
 				continue
 			}
 			off := e.kernAcross[e.soidx[srow+x0/sub]]
-			convolveRun(enh, sm, row+x0+pad, row+x1+pad, off, e.wAcross[e.pbin[b]][:len(off)])
+			wt := e.wAcross[e.pbin[b]][:len(off)]
+			if x1-x0 == sub {
+				batch.add(enh, sm, row+x0+pad, off, wt)
+			} else {
+				convolveRun(enh, sm, row+x0+pad, row+x1+pad, off, wt)
+			}
 		}
 	}
-}
-
-// convolveRun sets dst[i] = Σ wt[k]·src[i+off[k]] for i in [i0, i1): a run
-// of pixels sharing one kernel. A run of four (a whole sub-block, the usual
-// case) is done four pixels per tap, so each tap costs one bounds check.
-func convolveRun(dst, src []float32, i0, i1 int, off []int32, wt []float32) {
-	wt = wt[:len(off)]
-	if i1-i0 == 4 {
-		var s0, s1, s2, s3 float32
-		for k, o := range off {
-			j := i0 + int(o)
-			q := src[j : j+4 : j+4]
-			w := wt[k]
-			s0 += w * q[0]
-			s1 += w * q[1]
-			s2 += w * q[2]
-			s3 += w * q[3]
-		}
-		d := dst[i0 : i0+4 : i0+4]
-		d[0], d[1], d[2], d[3] = s0, s1, s2, s3
-		return
-	}
-	for i := i0; i < i1; i++ {
-		var s float32
-		for k, o := range off {
-			s += wt[k] * src[i+int(o)]
-		}
-		dst[i] = s
-	}
+	batch.flush(enh, sm)
 }
 
 // nearMask reports whether a block touches a foreground block.

@@ -141,6 +141,7 @@ type Extractor struct {
 	wAcross        [maxPeriod + 1][]float32
 	kernStrideW    int
 	kernAlongReach int
+	kernLo, kernHi int // the smallest and largest offset of kernAlong and kernAcross
 }
 
 // New returns an Extractor with empty scratch memory.
@@ -307,6 +308,7 @@ func (e *Extractor) load(pix []uint8, stride int) {
 
 func (e *Extractor) buildKernels(reach int) {
 	e.kernStrideW, e.kernAlongReach = e.pw, reach
+	e.kernLo, e.kernHi = 0, 0
 	pw := e.pw
 	// Along the ridge the grey level varies slowly (pores aside), so every
 	// other pixel suffices: half the taps of the costliest pass.
@@ -336,6 +338,9 @@ func (e *Extractor) buildKernels(reach int) {
 			b[t+acrossReach] = int32(math.Round(float64(t)*c))*int32(pw) + int32(math.Round(-float64(t)*s))
 		}
 		e.kernAcross[o] = b
+		for _, v := range append(a, b...) {
+			e.kernLo, e.kernHi = min(e.kernLo, int(v)), max(e.kernHi, int(v))
+		}
 		// The ridge signature of the period estimate: 2·sigHalf+1 steps
 		// across the ridge, each the sum of sigAlong pixels 2 px apart
 		// along it.
