@@ -30,6 +30,10 @@ var convolveGroupImpl = convKernels()[0].fn
 // inner loop this CPU runs.
 var ConvolveKernel = convKernels()[0].name
 
+// convOneByOne is set when the Go implementation runs: gathering runs
+// into groups only pays for the vector kernels.
+var convOneByOne = ConvolveKernel == "go"
+
 // convolveGroup sets, for each run r of g and each of its pixels l,
 // dst[g.at[r]+l] = Σ_k wt[k]·src[g.at[r]+l+g.off[r][k]], after checking
 // that every index lies inside dst and src (lo and hi bound the taps'
@@ -104,6 +108,10 @@ type convBatch struct {
 }
 
 func (b *convBatch) add(dst, src []float32, at int, off []int32, wt []float32) {
+	if convOneByOne {
+		convolve4(dst, src, at, off, wt)
+		return
+	}
 	if b.n > 0 && &b.wt[0] != &wt[0] {
 		b.flush(dst, src)
 	}
