@@ -70,13 +70,18 @@
 // state allocates only the result: 8 allocations per FVC image through
 // minutiae.Extract. The filters run on runs of four pixels that share a
 // kernel, which lets the compiler check bounds once per tap rather than once
-// per pixel (this alone took DB1 from 6.9 to 4.8 ms). Measured on the 2-core
+// per pixel (this alone took DB1 from 6.9 to 4.8 ms); four runs with the
+// same weights go together to an AVX or AVX-512 kernel (convolve_amd64.s,
+// chosen with cpuid; the purego build tag forces Go), whose sums are the Go
+// sums bit for bit. Speck removal joins runs of equal pixels in a
+// union-find rather than flooding pixel by pixel. Measured on the 2-core
 // AMD EPYC development machine, GOMAXPROCS=1, median per image: FVC2000
-// DB1_B 8.4 ms (300×300) with both enhancement passes, 6.5 ms with one
-// (docs/extraction.md has the other sets). The two enhancements take about
-// a quarter of the time, speck removal and thinning a sixth each. Palms go
-// through tiles of 768 px plus a 48-px margin (see minutiae.Extract): a
-// 2750×2750 1000-ppi image takes about 190 ms and 49 MB of resident memory.
+// DB1_B 6.6–6.8 ms (300×300) with both enhancement passes, 7.6 ms with
+// purego (docs/extraction.md has the other sets). Thinning, the
+// orientation field and the ridge period now take about 15, 13 and 11 %
+// of the time, the filter 16 %. Palms go through tiles of 768 px plus a
+// 48-px margin (see minutiae.Extract): a 2750×2750 1000-ppi image takes
+// about 170 ms and 49 MB of resident memory.
 //
 // # Tuning
 //
