@@ -23,35 +23,24 @@ type convKernel struct {
 	fn   func(dst, src []float32, g *convGroup, wt []float32)
 }
 
-// convolveGroupImpl is the implementation chosen at start-up.
-var convolveGroupImpl = convKernels()[0].fn
-
-// ConvolveKernel names the implementation of the contextual filter's
-// inner loop this CPU runs.
-var ConvolveKernel = convKernels()[0].name
-
-// convOneByOne is set when the Go implementation runs: gathering runs
+// chosenConv is the implementation chosen at start-up, the first this CPU
+// runs. With the Go one, runs are computed as they come: gathering them
 // into groups only pays for the vector kernels.
-var convOneByOne = ConvolveKernel == "go"
+var chosenConv = convKernels()[0]
 
 // convolveGroup sets, for each run r of g and each of its pixels l,
 // dst[g.at[r]+l] = Σ_k wt[k]·src[g.at[r]+l+g.off[r][k]], after checking
 // that every index lies inside dst and src (lo and hi bound the taps'
-// offsets), so that the vector kernels need no checks of their own.
+// offsets) and that there is at least one tap, so that the vector kernels
+// need no checks of their own.
 func convolveGroup(dst, src []float32, g *convGroup, wt []float32, lo, hi int) {
 	for r := range 4 {
 		at := g.at[r]
-		if at+lo < 0 || at+hi+4 > len(src) || at < 0 || at+4 > len(dst) || len(g.off[r]) != len(wt) {
+		if len(wt) == 0 || at+lo < 0 || at+hi+4 > len(src) || at < 0 || at+4 > len(dst) || len(g.off[r]) != len(wt) {
 			panic("extract: convolution run out of bounds")
 		}
 	}
-	if len(wt) == 0 {
-		for r := range 4 {
-			clear(dst[g.at[r] : g.at[r]+4])
-		}
-		return
-	}
-	convolveGroupImpl(dst, src, g, wt)
+	chosenConv.fn(dst, src, g, wt)
 }
 
 func convolveGroupGo(dst, src []float32, g *convGroup, wt []float32) {
@@ -108,7 +97,7 @@ type convBatch struct {
 }
 
 func (b *convBatch) add(dst, src []float32, at int, off []int32, wt []float32) {
-	if convOneByOne {
+	if chosenConv.name == "go" {
 		convolve4(dst, src, at, off, wt)
 		return
 	}

@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -76,6 +75,8 @@ func TestConvolveGroupChecksBounds(t *testing.T) {
 	require.NotPanics(t, func() { convolveGroup(dst, src, &g, []float32{1}, 0, 1) })
 	g.off[2] = []int32{0, 1}
 	require.Panics(t, func() { convolveGroup(dst, src, &g, []float32{1}, 0, 1) }, "taps and weights differ")
+	g = convGroup{at: [4]int{0, 10, 20, 30}}
+	require.Panics(t, func() { convolveGroup(dst, src, &g, nil, 0, 1) }, "no taps: the vector kernels need one")
 }
 
 func BenchmarkConvolveGroup(b *testing.B) {
@@ -102,5 +103,3 @@ func BenchmarkConvolveGroup(b *testing.B) {
 		})
 	}
 }
-
-var _ = fmt.Sprint
