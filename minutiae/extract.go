@@ -96,6 +96,7 @@ func Extract(img image.Image, opts ExtractOptions) (*Template, error) {
 	}
 	var p extract.Params
 	p.Latent = opts.Impression.IsLatent()
+	p.Hull = !p.Latent && !opts.Impression.IsRolled()
 	if opts.ROI != nil {
 		rp, rw, rh, rs, err := grayPixels(opts.ROI)
 		if err != nil {

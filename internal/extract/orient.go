@@ -179,6 +179,9 @@ func (e *Extractor) segment(p Params) int {
 		}
 	} else {
 		n = e.largestComponent()
+		if p.Hull && p.ROI == nil {
+			n = e.fillHull()
+		}
 	}
 	e.distance()
 	return n
@@ -263,6 +266,103 @@ func (e *Extractor) fillHoles() {
 			e.mask[b] = 1
 		}
 	}
+}
+
+// fillHull adds to the mask every block inside the convex hull of its
+// blocks and returns the new block count. A fingertip's print is nearly
+// convex, but the coherence test above cuts notches into it wherever the
+// ridges lose their direction: round a whorl's core, where dry ridges break
+// into dots, or on a wet patch. Those notches reach the border and so are
+// not holes; without them the border rule dropped the minutiae round the
+// core and along the notch. Filling the hull took FVC2000 DB2_B from 2.18
+// to 1.25 % EER and DB3_B from 3.56 to 2.85 %, FCJ2020 from 3.17 to 3.00 %
+// (docs/extraction.md, "Fifth round"). Only for images of one fingertip
+// (Params.Hull).
+func (e *Extractor) fillHull() int {
+	bw, bh := e.bw, e.bh
+	// The hull of the blocks is the hull of each row's first and last
+	// block (Andrew's monotone chain).
+	pts := e.hullPts[:0]
+	for by := range bh {
+		row := e.mask[by*bw : (by+1)*bw]
+		lo := slices.Index(row, 1)
+		if lo < 0 {
+			continue
+		}
+		hi := bw - 1
+		for row[hi] == 0 {
+			hi--
+		}
+		pts = append(pts, hullPoint{int32(lo), int32(by)}, hullPoint{int32(hi), int32(by)})
+	}
+	e.hullPts = pts
+	hull := convexHull(pts, e.hull[:0])
+	e.hull = hull
+	n := 0
+	for by := range bh {
+		for bx := range bw {
+			b := by*bw + bx
+			if e.mask[b] == 0 && insideHull(hull, hullPoint{int32(bx), int32(by)}) {
+				e.mask[b] = 1
+			}
+			n += int(e.mask[b])
+		}
+	}
+	return n
+}
+
+type hullPoint struct{ x, y int32 }
+
+// turn is positive when o→a→b turns one way, negative the other, 0 when
+// the three points are collinear.
+func turn(o, a, b hullPoint) int64 {
+	return int64(a.x-o.x)*int64(b.y-o.y) - int64(a.y-o.y)*int64(b.x-o.x)
+}
+
+// convexHull returns, in dst, the vertices of the convex hull of pts in
+// order of positive turn, collinear points dropped. pts is sorted in place.
+func convexHull(pts []hullPoint, dst []hullPoint) []hullPoint {
+	slices.SortFunc(pts, func(a, b hullPoint) int {
+		if a.x != b.x {
+			return int(a.x - b.x)
+		}
+		return int(a.y - b.y)
+	})
+	pts = slices.Compact(pts)
+	if len(pts) < 3 {
+		return append(dst, pts...)
+	}
+	hull := dst
+	for _, p := range pts {
+		for len(hull) >= 2 && turn(hull[len(hull)-2], hull[len(hull)-1], p) <= 0 {
+			hull = hull[:len(hull)-1]
+		}
+		hull = append(hull, p)
+	}
+	lower := len(hull) + 1
+	for i := len(pts) - 2; i >= 0; i-- {
+		p := pts[i]
+		for len(hull) >= lower && turn(hull[len(hull)-2], hull[len(hull)-1], p) <= 0 {
+			hull = hull[:len(hull)-1]
+		}
+		hull = append(hull, p)
+	}
+	return hull[:len(hull)-1]
+}
+
+// insideHull reports whether p lies inside or on the hull (as returned by
+// convexHull). A hull of fewer than three vertices encloses nothing more
+// than its own points, which are already in the mask.
+func insideHull(hull []hullPoint, p hullPoint) bool {
+	if len(hull) < 3 {
+		return false
+	}
+	for i := range hull {
+		if turn(hull[i], hull[(i+1)%len(hull)], p) < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func (e *Extractor) largestComponent() int {

@@ -1,0 +1,112 @@
+package extract
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestConvexHull(t *testing.T) {
+	p := func(x, y int32) hullPoint { return hullPoint{x, y} }
+	for _, c := range []struct {
+		name string
+		pts  []hullPoint
+		want []hullPoint
+	}{
+		{"empty", nil, nil},
+		{"one point", []hullPoint{p(3, 4)}, []hullPoint{p(3, 4)}},
+		{"repeated point", []hullPoint{p(3, 4), p(3, 4), p(3, 4)}, []hullPoint{p(3, 4)}},
+		{"collinear", []hullPoint{p(0, 0), p(2, 2), p(1, 1), p(3, 3)}, []hullPoint{p(0, 0), p(3, 3)}},
+		{"square with inner and edge points", []hullPoint{p(0, 0), p(4, 0), p(4, 4), p(0, 4), p(2, 2), p(2, 0), p(4, 1), p(1, 3)},
+			[]hullPoint{p(0, 0), p(4, 0), p(4, 4), p(0, 4)}},
+		{"notched shape", []hullPoint{p(0, 0), p(6, 0), p(3, 2), p(6, 5), p(0, 5)},
+			[]hullPoint{p(0, 0), p(6, 0), p(6, 5), p(0, 5)}},
+	} {
+		got := convexHull(append([]hullPoint(nil), c.pts...), nil)
+		assert.Equal(t, c.want, got, c.name)
+	}
+	sq := convexHull([]hullPoint{p(0, 0), p(4, 0), p(4, 4), p(0, 4)}, nil)
+	assert.True(t, insideHull(sq, p(2, 2)))
+	assert.True(t, insideHull(sq, p(4, 2)), "a point on an edge is inside")
+	assert.True(t, insideHull(sq, p(0, 0)), "a vertex is inside")
+	assert.False(t, insideHull(sq, p(5, 2)))
+	assert.False(t, insideHull(sq, p(-1, -1)))
+	assert.False(t, insideHull(convexHull([]hullPoint{p(0, 0), p(3, 3)}, nil), p(1, 1)),
+		"a degenerate hull encloses nothing")
+}
+
+// TestHullFillsNotch draws a round print of straight ridges into which a
+// wedge of noise (ink without ridge direction, as round a dotted core)
+// cuts from the edge to the centre. The plain mask leaves the wedge out;
+// with Params.Hull the wedge is print and the paper round the disc stays
+// out.
+func TestHullFillsNotch(t *testing.T) {
+	const w, h = 320, 320
+	const r = 140.0
+	pix := ridges(w, h, 9, 0.4, 0)
+	rng := rand.New(rand.NewPCG(1, 2))
+	dots := make([]uint8, w*h) // 3×3-pixel dots of random grey
+	for i := range dots {
+		dots[i] = uint8(40 + rng.IntN(180))
+	}
+	inWedge := func(x, y int) bool {
+		dx, dy := float64(x)-w/2, float64(y)-h/2
+		a := math.Atan2(dy, dx)
+		return dy > 0 && math.Abs(a-math.Pi/2) < 0.6 && math.Hypot(dx, dy) < r
+	}
+	for y := range h {
+		for x := range w {
+			switch {
+			case math.Hypot(float64(x)-w/2, float64(y)-h/2) >= r:
+				pix[y*w+x] = 235
+			case inWedge(x, y):
+				pix[y*w+x] = dots[(y/3)*w+x/3]
+			}
+		}
+	}
+	shares := func(p Params) (wedge, paper, print float64) {
+		var dbg Debug
+		_, err := New().Run(pix, w, h, w, p, &dbg)
+		require.NoError(t, err)
+		var nw, np, nr float64
+		for y := range h {
+			for x := range w {
+				on := 0.0
+				if dbg.Mask[y*w+x] != 0 {
+					on = 1
+				}
+				d := math.Hypot(float64(x)-w/2, float64(y)-h/2)
+				switch {
+				case d > r+24:
+					paper, np = paper+on, np+1
+				case inWedge(x, y) && d > 40 && d < r-24:
+					wedge, nw = wedge+on, nw+1
+				case d < r-24 && !inWedge(x, y):
+					print, nr = print+on, nr+1
+				}
+			}
+		}
+		return wedge / nw, paper / np, print / nr
+	}
+	wedge, paper, print := shares(Params{})
+	assert.Less(t, wedge, 0.5, "the plain mask leaves most of the notch out")
+	assert.Greater(t, print, 0.95)
+	assert.Less(t, paper, 0.05)
+	wedge, paper, print = shares(Params{Hull: true})
+	assert.Greater(t, wedge, 0.95, "the hull fills the notch")
+	assert.Greater(t, print, 0.95)
+	assert.Less(t, paper, 0.05, "the paper round the print stays out")
+	wedge, _, _ = shares(Params{Hull: true, Latent: true, ROI: full(w, h)})
+	assert.Less(t, wedge, 0.5, "no hull with a region of interest")
+}
+
+func full(w, h int) []uint8 {
+	roi := make([]uint8, w*h)
+	for i := range roi {
+		roi[i] = 1
+	}
+	return roi
+}
