@@ -110,3 +110,32 @@ func full(w, h int) []uint8 {
 	}
 	return roi
 }
+
+// TestHullLeavesTheFrame cuts a notch into a print that fills the frame,
+// open at the top edge: the hull fills the notch but not its outer
+// hullFrame rows, where the print's outline is unknown.
+func TestHullLeavesTheFrame(t *testing.T) {
+	const bw, bh = 12, 14
+	e := &Extractor{bw: bw, bh: bh, mask: make([]uint8, bw*bh)}
+	notch := func(bx, by int) bool { return bx >= 5 && bx <= 6 && by <= 8 }
+	want := 0
+	for by := range bh {
+		for bx := range bw {
+			if !notch(bx, by) {
+				e.mask[by*bw+bx] = 1
+			}
+			if !notch(bx, by) || by >= hullFrame {
+				want++
+			}
+		}
+	}
+	n := e.fillHull()
+	assert.Equal(t, want, n)
+	for by := range bh {
+		for bx := range bw {
+			if notch(bx, by) {
+				assert.Equal(t, by >= hullFrame, e.mask[by*bw+bx] == 1, "block %d,%d", bx, by)
+			}
+		}
+	}
+}
