@@ -15,8 +15,11 @@
 //     energy above 5 % of the image's 95th percentile and 3×3-block
 //     coherence above 0.12, two majority
 //     votes, holes filled, largest component kept (all components for palm
-//     tiles), intersected with the caller's ROI. A chessboard distance to
-//     the background, in blocks, drives the border rule.
+//     tiles), intersected with the caller's ROI; for one fingertip
+//     (Params.Hull: plain prints, not latents or card rolls) widened to its
+//     convex hull away from the image's edge, which fills the notches that
+//     unclear ridges cut round cores. A chessboard distance to the
+//     background, in blocks, drives the border rule.
 //  3. Ridge period: in every block, the profile of the blurred image across
 //     the ridges (33 samples, each the sum of 5 along the ridge), mean
 //     spacing of its minima (on the raw image dots add minima and the
