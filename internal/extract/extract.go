@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/openbms/bms/internal/geom"
 )
 
 // Working-scale geometry. Everything below is tuned for 500 ppi, the scale
@@ -138,8 +140,8 @@ type Extractor struct {
 	sbw, sbh       int
 	period, tmpb   []float32
 	queue          []int32
-	hullPts, hull  []hullPoint // fillHull's scratch
-	skel           []uint8     // (w+2)×(h+2), 1 = ridge
+	hullPts, hull  []geom.Vec[int32] // fillHull's scratch
+	skel           []uint8           // (w+2)×(h+2), 1 = ridge
 	lab            []int32
 	specRuns       []specRun
 	specRows       []int32

@@ -9,35 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestConvexHull(t *testing.T) {
-	p := func(x, y int32) hullPoint { return hullPoint{x, y} }
-	for _, c := range []struct {
-		name string
-		pts  []hullPoint
-		want []hullPoint
-	}{
-		{"empty", nil, nil},
-		{"one point", []hullPoint{p(3, 4)}, []hullPoint{p(3, 4)}},
-		{"repeated point", []hullPoint{p(3, 4), p(3, 4), p(3, 4)}, []hullPoint{p(3, 4)}},
-		{"collinear", []hullPoint{p(0, 0), p(2, 2), p(1, 1), p(3, 3)}, []hullPoint{p(0, 0), p(3, 3)}},
-		{"square with inner and edge points", []hullPoint{p(0, 0), p(4, 0), p(4, 4), p(0, 4), p(2, 2), p(2, 0), p(4, 1), p(1, 3)},
-			[]hullPoint{p(0, 0), p(4, 0), p(4, 4), p(0, 4)}},
-		{"notched shape", []hullPoint{p(0, 0), p(6, 0), p(3, 2), p(6, 5), p(0, 5)},
-			[]hullPoint{p(0, 0), p(6, 0), p(6, 5), p(0, 5)}},
-	} {
-		got := convexHull(append([]hullPoint(nil), c.pts...), nil)
-		assert.Equal(t, c.want, got, c.name)
-	}
-	sq := convexHull([]hullPoint{p(0, 0), p(4, 0), p(4, 4), p(0, 4)}, nil)
-	assert.True(t, insideHull(sq, p(2, 2)))
-	assert.True(t, insideHull(sq, p(4, 2)), "a point on an edge is inside")
-	assert.True(t, insideHull(sq, p(0, 0)), "a vertex is inside")
-	assert.False(t, insideHull(sq, p(5, 2)))
-	assert.False(t, insideHull(sq, p(-1, -1)))
-	assert.False(t, insideHull(convexHull([]hullPoint{p(0, 0), p(3, 3)}, nil), p(1, 1)),
-		"a degenerate hull encloses nothing")
-}
-
 // TestHullFillsNotch draws a round print of straight ridges into which a
 // wedge of noise (ink without ridge direction, as round a dotted core)
 // cuts from the edge to the centre. The plain mask leaves the wedge out;

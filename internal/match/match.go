@@ -25,6 +25,8 @@ import (
 	"cmp"
 	"math"
 	"slices"
+
+	"github.com/openbms/bms/internal/geom"
 )
 
 // Cylinder geometry. Ns = 8 makes one spatial layer exactly 64 cells, so a
@@ -196,7 +198,7 @@ type neighbour struct {
 
 // buildCylinder computes the cylinder of minutia m; near is scratch space,
 // returned for reuse.
-func buildCylinder(cyl []uint64, mask *uint64, pts []Point, m int, hull []Point, near []neighbour) []neighbour {
+func buildCylinder(cyl []uint64, mask *uint64, pts []Point, m int, hull []geom.Vec[float64], near []neighbour) []neighbour {
 	c := pts[m]
 	theta := rad(c.Dir)
 	cos, sin := math.Cos(theta), math.Sin(theta)
@@ -252,45 +254,19 @@ func buildCylinder(cyl []uint64, mask *uint64, pts []Point, m int, hull []Point,
 	return near
 }
 
-// convexHull returns the convex hull of pts counter-clockwise (Andrew's
-// monotone chain), without allocating more than the result.
-func convexHull(pts []Point) []Point {
-	if len(pts) == 0 {
-		return nil
+// convexHull returns the convex hull of the points counter-clockwise
+// (y up).
+func convexHull(pts []Point) []geom.Vec[float64] {
+	v := make([]geom.Vec[float64], len(pts))
+	for i, p := range pts {
+		v[i] = geom.Vec[float64]{X: p.X, Y: p.Y}
 	}
-	p := make([]Point, len(pts))
-	copy(p, pts)
-	slices.SortFunc(p, func(a, b Point) int {
-		if c := cmp.Compare(a.X, b.X); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Y, b.Y)
-	})
-	h := make([]Point, 0, 2*len(p))
-	cross := func(o, a, b Point) float64 { return (a.X-o.X)*(b.Y-o.Y) - (a.Y-o.Y)*(b.X-o.X) }
-	for _, q := range p {
-		for len(h) >= 2 && cross(h[len(h)-2], h[len(h)-1], q) <= 0 {
-			h = h[:len(h)-1]
-		}
-		h = append(h, q)
-	}
-	lower := len(h) + 1
-	for i := len(p) - 2; i >= 0; i-- {
-		q := p[i]
-		for len(h) >= lower && cross(h[len(h)-2], h[len(h)-1], q) <= 0 {
-			h = h[:len(h)-1]
-		}
-		h = append(h, q)
-	}
-	if len(h) > 1 {
-		h = h[:len(h)-1]
-	}
-	return h
+	return geom.ConvexHull(v, nil)
 }
 
 // nearHull reports whether (x, y) is inside the convex polygon h
 // (counter-clockwise) or within dist of its boundary.
-func nearHull(h []Point, x, y, dist float64) bool {
+func nearHull(h []geom.Vec[float64], x, y, dist float64) bool {
 	switch len(h) {
 	case 0:
 		return false
