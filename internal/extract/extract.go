@@ -65,10 +65,10 @@ type Params struct {
 	// that unclear ridges cut into it. Not for latents, whose mask is not
 	// a fingertip's outline, nor for the rolled prints of ten-print cards,
 	// whose boxes also hold the edges of the neighbouring rolls and the
-	// card's text: their hull covers paper (the ten-print card's slap
-	// fingers lost 0.05–0.28 of score against their rolled prints, SD27
-	// good's mate fell from rank 139 to 5,871). Ignored with an ROI or a
-	// Tile.
+	// card's text: their hull covers paper (seven of the NIST card's eight
+	// slap fingers lost 0.03–0.28 of score against their rolled prints,
+	// SD27 good's mate fell from rank 139 to 5,871). Ignored with an ROI or
+	// a Tile.
 	Hull bool
 }
 
