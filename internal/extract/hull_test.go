@@ -70,7 +70,7 @@ func TestHullFillsNotch(t *testing.T) {
 	assert.Greater(t, wedge, 0.95, "the hull fills the notch")
 	assert.Greater(t, print, 0.95)
 	assert.Less(t, paper, 0.05, "the paper round the print stays out")
-	wedge, _, _ = shares(Params{Hull: true, Latent: true, ROI: full(w, h)})
+	wedge, _, _ = shares(Params{Hull: true, ROI: full(w, h)})
 	assert.Less(t, wedge, 0.5, "no hull with a region of interest")
 }
 
